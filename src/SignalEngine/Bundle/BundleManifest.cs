@@ -1,0 +1,31 @@
+using SignalEngine.Labels;
+using SignalEngine.Training;
+
+namespace SignalEngine.Bundle;
+
+/// <summary>manifest.json of a model bundle folder: what was trained, on what, how, and how well out of sample.</summary>
+public sealed record BundleManifest
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+    public required string Version { get; init; }
+    public required DateTimeOffset Created { get; init; }
+    public string? Parent { get; init; }
+    public required string TrainingDataFile { get; init; }
+    public required string TrainingDataSha256 { get; init; }
+    public required IReadOnlyList<string> FeatureSchema { get; init; }
+
+    /// <summary>T: rows per stage-2 window, the current bar included. Requests send T - 1 history rows.</summary>
+    public required int WindowLength { get; init; }
+    public required LabelConfig Labels { get; init; }
+    public required TrainingOptions Hyperparameters { get; init; }
+
+    /// <summary>Out-of-sample (walk-forward) metrics per stage: "stage1", "stage2.lstm", ..., "pipeline".</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics { get; init; }
+
+    /// <summary>Relative path of every artifact with its SHA-256, checked at load.</summary>
+    public required IReadOnlyList<BundleArtifact> Artifacts { get; init; }
+}
+
+public sealed record BundleArtifact(string Stage, string Path, string Sha256);

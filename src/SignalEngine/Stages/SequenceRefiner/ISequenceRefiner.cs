@@ -1,0 +1,39 @@
+namespace SignalEngine.Stages.SequenceRefiner;
+
+/// <summary>
+/// Stage 2: a sequence model over the item's recent history window (T rows x F features, oldest first, the
+/// current bar last) estimating p(up | actionable) = P(BUY | BUY or SELL).
+/// </summary>
+public interface ISequenceRefiner : IDisposable
+{
+    ModelStamp Model { get; }
+
+    /// <summary>T: rows per window, the current bar included.</summary>
+    int WindowLength { get; }
+
+    /// <summary>Scores windows in one batch under inference mode. A null window abstains, visibly.</summary>
+    IReadOnlyList<SequenceRefinerResult> Refine(IReadOnlyList<double[][]?> windows);
+
+    /// <summary>Integrated gradients of the output logit against the documented baseline window.</summary>
+    SequenceAttribution Attribute(double[][] window);
+}
+
+/// <summary>Stage 2 output of one model for one item: a probability, or the reason it abstained.</summary>
+public sealed record SequenceRefinerResult(string Model, double? ProbabilityUp, string? AbstainReason)
+{
+    public bool Abstained => ProbabilityUp is null;
+}
+
+/// <summary>Integrated-gradients attribution of one model's output logit.</summary>
+/// <param name="Attributions">T x F, per time step (oldest first) and feature.</param>
+/// <param name="FeatureTotals">Per feature, summed over time steps.</param>
+/// <param name="CompletenessGap">|sum(attributions) - (Output - BaselineOutput)|.</param>
+public sealed record SequenceAttribution(
+    string Model,
+    string Baseline,
+    double Output,
+    double BaselineOutput,
+    IReadOnlyList<string> Features,
+    double[][] Attributions,
+    double[] FeatureTotals,
+    double CompletenessGap);
