@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: signalengine <train|features> ...");
+return 2;
