@@ -1,2 +1,38 @@
-Console.Error.WriteLine("usage: signalengine <train|features> ...");
-return 2;
+using SignalEngine.Bundle;
+using SignalEngine.Cli;
+using SignalEngine.Data;
+
+const string Usage = """
+    usage: signalengine <command> [options]
+      train    --data <csv> --out <dir> [--config <json>] [--seed S] [--max-bars N]
+      features --data <csv> [--bundle <dir>] [--last N] [--out <file>]
+    """;
+
+try
+{
+    var arguments = Arguments.Parse(args);
+    return arguments.Command switch
+    {
+        "train" => TrainCommand.Run(arguments),
+        "features" => FeaturesCommand.Run(arguments),
+        "help" or "--help" or "-h" => Help(),
+        _ => throw new UsageException($"unknown command '{arguments.Command}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+catch (Exception e) when (e is BarDataException or BundleException or ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+int Help()
+{
+    Console.WriteLine(Usage);
+    return 0;
+}

@@ -1,4 +1,7 @@
 using SignalEngine.Bundle;
+using SignalEngine.Features;
+using SignalEngine.Labels;
+using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Pipeline;
 
@@ -8,9 +11,95 @@ namespace SignalEngine.Pipeline;
 /// </summary>
 public sealed class SignalPipeline(ModelBundle bundle)
 {
+    private readonly int _volRegime = bundle.Schema.IndexOf("vol_regime");
+    private readonly int _volumeZ = bundle.Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
+
     public ModelBundle Bundle { get; } = bundle;
 
     /// <summary>Signals and explanations for validated items, in item order; ids are new.</summary>
-    public IReadOnlyList<PipelineResult> Run(IReadOnlyList<SignalInput> items) =>
-        throw new InvalidOperationException("the pipeline is being built");
+    public IReadOnlyList<PipelineResult> Run(IReadOnlyList<SignalInput> items)
+    {
+        var t = Bundle.Manifest.WindowLength;
+        var windows = items.Select(i => WindowOf(i, t)).ToArray();
+        var scores = StageScorer.Score(Bundle.TreeFilter, Bundle.SequenceRefiners, items.Select(i => i.Features).ToArray(), windows);
+
+        var results = new PipelineResult[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            results[i] = Decide(items[i], scores[i], windows[i]);
+        }
+        return results;
+    }
+
+    private PipelineResult Decide(SignalInput item, CandidateScore score, double[][]? window)
+    {
+        var regime = item.Context?.Regime ?? (_volRegime >= 0 && double.IsFinite(item.Features[_volRegime])
+            ? FeatureBuilder.RegimeOf(item.Features[_volRegime])
+            : MarketRegime.Normal);
+        var liquidity = item.Context?.Liquidity ?? (_volumeZ >= 0 ? item.Features[_volumeZ] : 0.0);
+        var metaInput = score.ToMetaInput(regime, liquidity);
+        var meta = score.Tree.Passed
+            ? Bundle.MetaLearner.Decide(metaInput)
+            : Bundle.MetaLearner.DecideAs(metaInput, SignalAction.Hold);
+
+        var id = Guid.CreateVersion7();
+        var signal = new Signal(
+            id,
+            item.Instrument,
+            item.Timestamp,
+            meta.Action,
+            meta.Confidence,
+            meta.Probabilities,
+            meta.Interval,
+            new StageOutputs(
+                score.Tree,
+                score.Sequence,
+                new MetaStageOutput(Bundle.MetaLearner.Model.Name, regime, liquidity, meta.Probabilities, meta.PosteriorStdDev)),
+            Bundle.Version);
+
+        var sequence = new SequenceExplanation[score.Sequence.Count];
+        for (var m = 0; m < sequence.Length; m++)
+        {
+            var result = score.Sequence[m];
+            sequence[m] = result.Abstained || window is null
+                ? new SequenceExplanation(result.Model, null, result.AbstainReason)
+                : new SequenceExplanation(result.Model, Bundle.SequenceRefiners[m].Attribute(window), null);
+        }
+
+        var explanation = new SignalExplanation(
+            id,
+            Bundle.Version,
+            Bundle.TreeFilter.Explain(item.Features),
+            score.Tree.RulesFired,
+            sequence,
+            new MetaExplanation(meta.Action, meta.Contributions, meta.PosteriorStdDev, meta.Interval, MostInfluentialStage(meta)));
+        return new PipelineResult(signal, explanation, item);
+    }
+
+    /// <summary>T rows ending at the item (its last T - 1 history rows, then its own), or null with too little history.</summary>
+    private static double[][]? WindowOf(SignalInput item, int windowLength)
+    {
+        if (item.History.Count < windowLength - 1) return null;
+        var window = new double[windowLength][];
+        for (var k = 0; k < windowLength - 1; k++) window[k] = item.History[item.History.Count - (windowLength - 1) + k];
+        window[^1] = item.Features;
+        return window;
+    }
+
+    /// <summary>
+    /// The stage whose inputs moved the decisive logit most: the chosen action's, or for HOLD (the reference class,
+    /// logit 0) the logit of the action it was chosen over.
+    /// </summary>
+    private static string MostInfluentialStage(MetaDecision meta)
+    {
+        var action = meta.Action != SignalAction.Hold ? meta.Action
+            : meta.Probabilities.Buy >= meta.Probabilities.Sell ? SignalAction.Buy : SignalAction.Sell;
+        return meta.Contributions
+            .Where(c => c.Input != "bias")
+            .GroupBy(c => c.Input.Split('.')[0])
+            .Select(g => (Stage: g.Key, Weight: Math.Abs(g.Sum(c => action == SignalAction.Buy ? c.Buy : c.Sell))))
+            .OrderByDescending(g => g.Weight)
+            .Select(g => g.Stage)
+            .FirstOrDefault() ?? "none";
+    }
 }

@@ -14,6 +14,12 @@ public interface IMetaLearner
     IReadOnlyList<string> InputNames { get; }
 
     MetaDecision Decide(MetaInput input);
+
+    /// <summary>
+    /// The decision when an earlier stage has already fixed the action (stage 1 filtered the item to HOLD):
+    /// that action's predictive probability, interval and uncertainty, with the same contributions.
+    /// </summary>
+    MetaDecision DecideAs(MetaInput input, SignalAction action);
 }
 
 /// <summary>What stage 3 sees of one item.</summary>

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SignalEngine.Bundle;
+using SignalEngine.Training;
+using Spectre.Console;
+
+namespace SignalEngine.Cli;
+
+/// <summary>train --data &lt;csv&gt; --out &lt;dir&gt; [--config &lt;json&gt;] [--seed S] [--max-bars N]</summary>
+public static class TrainCommand
+{
+    public static int Run(Arguments args)
+    {
+        args.AllowOnly("data", "out", "config", "seed", "max-bars");
+        var data = args.Required("data");
+        var output = args.Required("out");
+        var options = TrainingConfig.Read(args.Optional("config"));
+        if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
+
+        var clock = Stopwatch.StartNew();
+        BundleManifest manifest = null!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"training on {Path.GetFileName(data)}");
+                manifest = BundleTrainer.Train(data, output, options, new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Completed;
+                    task.Description = Markup.Escape(p.Step);
+                }), args.OptionalInt("max-bars"));
+                task.Value = task.MaxValue;
+            });
+
+        AnsiConsole.MarkupLine($"bundle [green]{manifest.Version}[/] written to {Markup.Escape(Path.GetFullPath(output))} in {clock.Elapsed.TotalSeconds:F0} s");
+        var table = new Table().AddColumns("stage", "out-of-sample metrics (walk-forward)");
+        foreach (var (stage, values) in manifest.Metrics)
+        {
+            table.AddRow(stage, string.Join("  ", values.Select(kv => $"{kv.Key}={kv.Value:0.####}")));
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}
+
+/// <summary>Progress reported on the caller's thread, so the display updates while training runs.</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
+
+/// <summary>Training options from an optional JSON file (the shape of a manifest's "hyperparameters").</summary>
+public static class TrainingConfig
+{
+    public static TrainingOptions Read(string? path)
+    {
+        if (path is null) return new TrainingOptions();
+        if (!File.Exists(path)) throw new UsageException($"config file {path} not found");
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(path), BundleJson.Options)
+                ?? throw new UsageException($"{path}: empty config");
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{path}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using SignalEngine.Bundle;
+using SignalEngine.Pipeline;
+using SignalEngine.Tests.Support;
+
+namespace SignalEngine.Tests.Bundle;
+
+[Collection(TrainedBundleCollection.Name)]
+public sealed class ModelBundleTests(SmallBundleFixture fixture)
+{
+    [Fact]
+    public void CopiedBundleLoadsAndGivesIdenticalSignals()
+    {
+        var copy = CopyOfBundle();
+        var items = RequestItems.LastBars(fixture, 40, fixture.Manifest.WindowLength - 1);
+
+        using var loaded = ModelBundle.Load(copy);
+        var original = new SignalPipeline(fixture.Bundle).Run(items);
+        var reloaded = new SignalPipeline(loaded).Run(items);
+
+        reloaded.Select(r => (r.Signal.Action, r.Signal.Confidence, r.Signal.Probabilities, r.Signal.Stages.TreeFilter.Score))
+            .Should().Equal(original.Select(r => (r.Signal.Action, r.Signal.Confidence, r.Signal.Probabilities, r.Signal.Stages.TreeFilter.Score)));
+        reloaded.Select(r => r.Signal.Stages.Sequence.Select(s => s.ProbabilityUp).ToArray())
+            .Should().BeEquivalentTo(original.Select(r => r.Signal.Stages.Sequence.Select(s => s.ProbabilityUp).ToArray()), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void ManifestRecordsSchemaDataHashAndOutOfSampleMetricsOfEveryStage()
+    {
+        var manifest = BundleLoader.ReadManifest(fixture.Directory);
+
+        manifest.FeatureSchema.Should().Contain(["ret_1", "rsi_14", "vol_regime", "atr_14", "volume_z_20"]);
+        manifest.TrainingDataSha256.Should().MatchRegex("^[0-9a-f]{64}$");
+        manifest.Metrics.Keys.Should().Contain(["stage1", "stage2.lstm", "stage2.transformer", "pipeline"]);
+        manifest.Metrics["stage1"]["auc"].Should().BeInRange(0, 1);
+        manifest.Metrics["data"]["outOfSampleSamples"].Should().BeGreaterThan(100);
+        manifest.Artifacts.Select(a => a.Stage).Distinct().Should().BeEquivalentTo(["stage1", "stage2", "stage3"]);
+    }
+
+    [Fact]
+    public void TamperedArtifactIsRejectedNamingTheFile()
+    {
+        var copy = CopyOfBundle();
+        var artifact = BundleLoader.ReadManifest(copy).Artifacts.First(a => a.Stage == "stage3");
+        File.AppendAllText(Path.Combine(copy, artifact.Path), " ");
+
+        var load = () => ModelBundle.Load(copy);
+
+        load.Should().Throw<BundleException>().WithMessage($"*{artifact.Path}*does not match*");
+    }
+
+    [Fact]
+    public void MissingArtifactOrManifestIsOneClearLine()
+    {
+        var copy = CopyOfBundle();
+        var artifact = BundleLoader.ReadManifest(copy).Artifacts.First(a => a.Stage == "stage2");
+        File.Delete(Path.Combine(copy, artifact.Path));
+
+        FluentActions.Invoking(() => ModelBundle.Load(copy))
+            .Should().Throw<BundleException>().WithMessage($"*{artifact.Path}*missing*");
+        File.Delete(Path.Combine(copy, BundleLoader.ManifestFile));
+        FluentActions.Invoking(() => ModelBundle.Load(copy))
+            .Should().Throw<BundleException>().Which.Message.Should().Contain("manifest not found").And.NotContain("\n");
+    }
+
+    private string CopyOfBundle()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "signalengine-tests", "copy-" + Guid.NewGuid().ToString("N")[..8]);
+        foreach (var file in Directory.GetFiles(fixture.Directory, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(fixture.Directory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        return target;
+    }
+}
