@@ -190,7 +190,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         {
             file = JsonSerializer.Deserialize<StackingModelFile>(File.ReadAllText(path), JsonOptions);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"{path}: not a readable stage 3 model ({e.Message})", e);
         }
