@@ -1,0 +1,336 @@
+using System.Buffers;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using SignalEngine.Labels;
+
+namespace SignalEngine.Stages.MetaLearner;
+
+/// <summary>
+/// Stage 3: multinomial logistic regression of BUY / SELL / HOLD (HOLD the reference class) on the stage outputs and
+/// the market context, with a Gaussian prior, a MAP fit and a Laplace posterior. Decisions use the posterior
+/// predictive, averaged over a fixed set of posterior draws made once per model, so the same input always gives the
+/// same decision and one instance serves concurrent requests.
+/// </summary>
+public sealed class BayesianStackingMetaLearner : IMetaLearner
+{
+    public const string ModelName = "bayesian-stacking";
+
+    private const int FileFormat = 1;
+    private const ulong DrawSeed = 0x5EED_57AC_C1A9UL;
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private readonly double[] _mean;
+    private readonly double[] _draws;
+    private readonly int _drawCount;
+
+    private BayesianStackingMetaLearner(
+        StackingDesign design,
+        GaussianPrior posterior,
+        MetaLearnerOptions options,
+        string version,
+        PosteriorMode? fit)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        if (posterior.Dimension != 2 * design.Dimension)
+            throw new ArgumentException(
+                $"the posterior has {posterior.Dimension} weights, the design needs {2 * design.Dimension}",
+                nameof(posterior));
+
+        Design = design;
+        Posterior = posterior;
+        Options = options;
+        Model = new ModelStamp(ModelName, version);
+        Fitting = fit;
+        _mean = [.. posterior.Mean];
+        _drawCount = options.PosteriorSamples;
+        _draws = DrawWeights(posterior, _drawCount);
+    }
+
+    public ModelStamp Model { get; }
+
+    public IReadOnlyList<string> InputNames => Design.InputNames;
+
+    public StackingDesign Design { get; }
+
+    public MetaLearnerOptions Options { get; }
+
+    /// <summary>The Laplace posterior: the MAP weights and the inverse negative Hessian of the log posterior there.
+    /// Also the prior that <see cref="Update"/> starts from.</summary>
+    public GaussianPrior Posterior { get; }
+
+    /// <summary>How the MAP fit converged; null for a model read from a file.</summary>
+    internal PosteriorMode? Fitting { get; }
+
+    /// <param name="sequenceModels">Sequence model names in the bundle's order, matching
+    /// <see cref="MetaInput.SequenceProbabilities"/>.</param>
+    /// <param name="prior">Over the stacked BUY then SELL weights; <see cref="GaussianPrior.Default"/> when null.</param>
+    public static BayesianStackingMetaLearner Fit(
+        IReadOnlyList<MetaInput> inputs,
+        IReadOnlyList<SignalAction> labels,
+        IReadOnlyList<string> sequenceModels,
+        MetaLearnerOptions options,
+        string version,
+        GaussianPrior? prior = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        var design = new StackingDesign(sequenceModels);
+        return FitWith(design, inputs, labels, options, version, prior ?? GaussianPrior.Default(design, options));
+    }
+
+    /// <summary>Sequential Bayesian updating: a fit on new items whose prior is this model's Laplace posterior.
+    /// Agrees with one fit on old and new items together up to the Laplace approximation of the old batch.</summary>
+    public BayesianStackingMetaLearner Update(
+        IReadOnlyList<MetaInput> inputs,
+        IReadOnlyList<SignalAction> labels,
+        string version) =>
+        FitWith(Design, inputs, labels, Options, version, Posterior);
+
+    public MetaDecision Decide(MetaInput input)
+    {
+        var d = Design.Dimension;
+        Span<double> x = stackalloc double[d];
+        Design.Encode(input, x);
+
+        var perDraw = ArrayPool<double>.Shared.Rent(3 * _drawCount);
+        try
+        {
+            var probabilities = Predict(x, perDraw);
+            var action = Choose(probabilities);
+            var confidence = probabilities.Of(action);
+            var chosen = perDraw.AsSpan(ClassOffset(action) * _drawCount, _drawCount);
+            var standardDeviation = StandardDeviation(chosen, confidence);
+            chosen.Sort();
+            var tail = 0.5 * (1.0 - Options.CredibleLevel);
+            var interval = new CredibleInterval(
+                Quantile(chosen, tail), Quantile(chosen, 1.0 - tail), Options.CredibleLevel);
+
+            var contributions = new LogitContribution[d];
+            for (var j = 0; j < d; j++)
+                contributions[j] = new LogitContribution(
+                    Design.InputNames[j], x[j], x[j] * _mean[j], x[j] * _mean[d + j], 0.0);
+
+            return new MetaDecision(action, confidence, probabilities, interval, contributions, standardDeviation);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(perDraw);
+        }
+    }
+
+    /// <summary>Posterior predictive class probabilities, without the decision rule.</summary>
+    public ClassProbabilities PredictProbabilities(MetaInput input)
+    {
+        Span<double> x = stackalloc double[Design.Dimension];
+        Design.Encode(input, x);
+        var perDraw = ArrayPool<double>.Shared.Rent(3 * _drawCount);
+        try
+        {
+            return Predict(x, perDraw);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(perDraw);
+        }
+    }
+
+    /// <summary>Mean negative log posterior predictive probability of the labels (nats per item).</summary>
+    public double LogLoss(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputs.Count != labels.Count)
+            throw new ArgumentException($"{inputs.Count} inputs but {labels.Count} labels", nameof(labels));
+        if (inputs.Count == 0) throw new ArgumentException("log loss needs at least one item", nameof(inputs));
+
+        var total = 0.0;
+        for (var i = 0; i < inputs.Count; i++)
+            total -= Math.Log(Math.Max(PredictProbabilities(inputs[i]).Of(labels[i]), 1e-15));
+        return total / inputs.Count;
+    }
+
+    /// <summary>The posterior mean weight of an input in a class logit (zero for HOLD, the reference class).</summary>
+    public double PosteriorMeanWeight(SignalAction action, string input)
+    {
+        var j = Design.IndexOf(input);
+        return action switch
+        {
+            SignalAction.Buy => _mean[j],
+            SignalAction.Sell => _mean[Design.Dimension + j],
+            _ => 0.0,
+        };
+    }
+
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var n = Posterior.Dimension;
+        var file = new StackingModelFile(
+            FileFormat,
+            ModelName,
+            [.. Design.SequenceModels],
+            [.. Design.InputNames],
+            Options,
+            [.. Posterior.Mean],
+            [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())]);
+        File.WriteAllText(path, JsonSerializer.Serialize(file, JsonOptions));
+    }
+
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a stage 3 model; the message names it and says why.</exception>
+    public static BayesianStackingMetaLearner Load(string path, string version)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: stage 3 model file not found", path);
+
+        StackingModelFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<StackingModelFile>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: not a readable stage 3 model ({e.Message})", e);
+        }
+
+        try
+        {
+            return FromFile(file, version);
+        }
+        catch (Exception e) when (e is ArgumentException or ValidationException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static BayesianStackingMetaLearner FromFile(StackingModelFile? file, string version)
+    {
+        if (file is null) throw new InvalidDataException("empty stage 3 model file");
+        if (file.Format != FileFormat) throw new InvalidDataException($"unsupported format {file.Format}");
+        if (file.Model != ModelName) throw new InvalidDataException($"model '{file.Model}' is not {ModelName}");
+        if (file.SequenceModels is null || file.InputNames is null || file.Options is null ||
+            file.PosteriorMean is null || file.PosteriorCovariance is null)
+            throw new InvalidDataException("a required field is missing");
+
+        Validator.ValidateObject(file.Options, new ValidationContext(file.Options), validateAllProperties: true);
+        var design = new StackingDesign(file.SequenceModels);
+        if (!design.InputNames.SequenceEqual(file.InputNames, StringComparer.Ordinal))
+            throw new InvalidDataException(
+                $"inputs [{string.Join(", ", file.InputNames)}] do not match this build's " +
+                $"[{string.Join(", ", design.InputNames)}]");
+
+        var n = file.PosteriorMean.Length;
+        if (file.PosteriorCovariance.Length != n || file.PosteriorCovariance.Any(row => row is null || row.Length != n))
+            throw new InvalidDataException($"the posterior covariance is not {n} x {n}");
+        var covariance = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++) covariance[i, j] = file.PosteriorCovariance[i][j];
+        }
+
+        var posterior = new GaussianPrior(file.PosteriorMean, covariance);
+        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null);
+    }
+
+    private static BayesianStackingMetaLearner FitWith(
+        StackingDesign design,
+        IReadOnlyList<MetaInput> inputs,
+        IReadOnlyList<SignalAction> labels,
+        MetaLearnerOptions options,
+        string version,
+        GaussianPrior prior)
+    {
+        var mode = new StackingObjective(design, inputs, labels, prior).FindMode();
+        var covariance = CholeskyFactor.Of(mode.NegativeHessian).Inverse();
+        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode);
+    }
+
+    /// <summary>Weight draws w = μ + L z in antithetic pairs (z, −z): the draws' mean is exactly the posterior
+    /// mean, which halves the Monte Carlo noise of the predictive probabilities at no cost.</summary>
+    private static double[] DrawWeights(GaussianPrior posterior, int count)
+    {
+        var n = posterior.Dimension;
+        var draws = new double[count * n];
+        var normals = new StandardNormalSource(DrawSeed);
+        var z = new double[n];
+        var offset = new double[n];
+        for (var s = 0; s < count; s++)
+        {
+            if (s % 2 == 0)
+            {
+                for (var a = 0; a < n; a++) z[a] = normals.Next();
+                posterior.CovarianceFactor.MultiplyLower(z, offset);
+            }
+
+            var sign = s % 2 == 0 ? 1.0 : -1.0;
+            var draw = draws.AsSpan(s * n, n);
+            for (var a = 0; a < n; a++) draw[a] = posterior.Mean[a] + sign * offset[a];
+        }
+
+        return draws;
+    }
+
+    /// <summary>Fills <paramref name="perDraw"/> with [HOLD draws | BUY draws | SELL draws] and returns their means.</summary>
+    private ClassProbabilities Predict(ReadOnlySpan<double> x, double[] perDraw)
+    {
+        var n = 2 * x.Length;
+        var (holdSum, buySum, sellSum) = (0.0, 0.0, 0.0);
+        for (var s = 0; s < _drawCount; s++)
+        {
+            var (buy, sell) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
+            var hold = 1.0 - buy - sell;
+            perDraw[s] = hold;
+            perDraw[_drawCount + s] = buy;
+            perDraw[2 * _drawCount + s] = sell;
+            holdSum += hold;
+            buySum += buy;
+            sellSum += sell;
+        }
+
+        return new ClassProbabilities(buySum / _drawCount, sellSum / _drawCount, holdSum / _drawCount);
+    }
+
+    private SignalAction Choose(ClassProbabilities probabilities)
+    {
+        // Strict comparisons: ties go to HOLD, the action that commits no capital.
+        var action = SignalAction.Hold;
+        var best = probabilities.Hold;
+        if (probabilities.Buy > best) (action, best) = (SignalAction.Buy, probabilities.Buy);
+        if (probabilities.Sell > best) (action, best) = (SignalAction.Sell, probabilities.Sell);
+        return action != SignalAction.Hold && best < Options.DecisionThreshold ? SignalAction.Hold : action;
+    }
+
+    private static int ClassOffset(SignalAction action) => action switch
+    {
+        SignalAction.Buy => 1,
+        SignalAction.Sell => 2,
+        _ => 0,
+    };
+
+    private static double StandardDeviation(ReadOnlySpan<double> values, double mean)
+    {
+        var sum = 0.0;
+        foreach (var value in values) sum += (value - mean) * (value - mean);
+        return Math.Sqrt(sum / (values.Length - 1));
+    }
+
+    /// <summary>Linear interpolation between order statistics (Hyndman and Fan type 7) of sorted values.</summary>
+    private static double Quantile(ReadOnlySpan<double> sorted, double level)
+    {
+        var position = level * (sorted.Length - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+    }
+}
+
+internal sealed record StackingModelFile(
+    int Format,
+    string Model,
+    string[] SequenceModels,
+    string[] InputNames,
+    MetaLearnerOptions Options,
+    double[] PosteriorMean,
+    double[][] PosteriorCovariance);
