@@ -87,7 +87,12 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         string version) =>
         FitWith(Design, inputs, labels, Options, version, Posterior);
 
-    public MetaDecision Decide(MetaInput input)
+    public MetaDecision Decide(MetaInput input) => Decide(input, forced: null);
+
+    /// <inheritdoc />
+    public MetaDecision DecideAs(MetaInput input, SignalAction action) => Decide(input, action);
+
+    private MetaDecision Decide(MetaInput input, SignalAction? forced)
     {
         var d = Design.Dimension;
         Span<double> x = stackalloc double[d];
@@ -97,14 +102,17 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         try
         {
             var probabilities = Predict(x, perDraw);
-            var action = Choose(probabilities);
+            var action = forced ?? Choose(probabilities);
             var confidence = probabilities.Of(action);
             var chosen = perDraw.AsSpan(ClassOffset(action) * _drawCount, _drawCount);
             var standardDeviation = StandardDeviation(chosen, confidence);
             chosen.Sort();
             var tail = 0.5 * (1.0 - Options.CredibleLevel);
+
+            // The confidence is the mean of the draws; with very lopsided draws it can fall just outside the
+            // equal-tailed quantiles, and an interval that excludes its own point estimate reads as a bug.
             var interval = new CredibleInterval(
-                Quantile(chosen, tail), Quantile(chosen, 1.0 - tail), Options.CredibleLevel);
+                Math.Min(Quantile(chosen, tail), confidence), Math.Max(Quantile(chosen, 1.0 - tail), confidence), Options.CredibleLevel);
 
             var contributions = new LogitContribution[d];
             for (var j = 0; j < d; j++)
