@@ -11,7 +11,7 @@ public sealed class CsvBarLoaderTests
         FluentActions.Invoking(() => Load(csv)).Should().Throw<BarDataException>().Which;
 
     [Fact]
-    public void Loads_the_shipped_ohlcv_file()
+    public void LoadsTheShippedOhlcvFile()
     {
         var result = CsvBarLoader.Load(RepositoryPaths.Data("ttrc.csv"));
 
@@ -28,7 +28,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Loads_the_shipped_long_format_file_as_one_series_per_instrument()
+    public void LoadsTheShippedLongFormatFileAsOneSeriesPerInstrument()
     {
         var result = CsvBarLoader.Load(RepositoryPaths.Data("eustockmarkets.csv"));
 
@@ -37,7 +37,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Reads_any_case_other_delimiters_date_and_time_columns_and_extras()
+    public void ReadsAnyCaseOtherDelimitersDateAndTimeColumnsAndExtras()
     {
         var result = Load("DATE;time;close;Sentiment;Name\n2024-01-02;09:30;100.5;0.2;x\n2024-01-02;09:31;101;-0.1;y\n");
 
@@ -50,7 +50,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Reads_unix_epoch_timestamps_and_quoted_fields()
+    public void ReadsUnixEpochTimestampsAndQuotedFields()
     {
         var series = Load("timestamp,close,\"note, quoted\"\n1700000000,\"1,5\",1\n1700000060,2,2\n".Replace("\"1,5\"", "1.5")).Series.Single();
 
@@ -67,7 +67,7 @@ public sealed class CsvBarLoaderTests
     [InlineData("Date,Close,Volume\n2024-01-02,1,5\n2024-01-03,1,-5\n", 3, "Volume", "negative")]
     [InlineData("Date,Close\n2024-01-02,1\n2024-01-03,1\n2024-01-03,2\n", 4, "Date", "repeats line 3")]
     [InlineData("Date,Close\n2024-01-02,1\n2024-01-04,1\n2024-01-03,2\n", 4, "Date", "goes back in time from line 3")]
-    public void Bad_values_name_the_file_line_and_column(string csv, int line, string column, string problem)
+    public void BadValuesNameTheFileLineAndColumn(string csv, int line, string column, string problem)
     {
         var error = Error(csv);
 
@@ -83,7 +83,7 @@ public sealed class CsvBarLoaderTests
     [InlineData("Day,Close\n2024-01-02,1\n", 1, "no timestamp column")]
     [InlineData("Date,Close\n", 1, "no data rows")]
     [InlineData("", 1, "the file is empty")]
-    public void Bad_shape_names_the_file_and_line(string csv, int line, string problem)
+    public void BadShapeNamesTheFileAndLine(string csv, int line, string problem)
     {
         var error = Error(csv);
 
@@ -92,7 +92,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Order_is_checked_per_instrument_in_long_format()
+    public void OrderIsCheckedPerInstrumentInLongFormat()
     {
         var result = Load("Date,Symbol,Close\n2024-01-02,A,1\n2024-01-02,B,1\n2024-01-03,A,2\n2024-01-03,B,2\n");
         result.Series.Should().HaveCount(2);
@@ -103,7 +103,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Repair_newest_first_rows_are_reversed_with_a_warning()
+    public void RepairNewestFirstRowsAreReversedWithAWarning()
     {
         var result = Load("Date,Close\n2024-01-04,3\n2024-01-03,2\n2024-01-02,1\n");
 
@@ -112,7 +112,7 @@ public sealed class CsvBarLoaderTests
     }
 
     [Fact]
-    public void Repair_an_optional_column_with_missing_values_is_dropped_with_a_warning()
+    public void RepairAnOptionalColumnWithMissingValuesIsDroppedWithAWarning()
     {
         var result = Load("Date,Close,Volume,High,Low\n2024-01-02,1,NA,2,1\n2024-01-03,2,10,3,\n");
 

@@ -8,7 +8,7 @@ namespace SignalEngine.Tests.Evaluation;
 public sealed class MetricTests
 {
     [Fact]
-    public void Ece_uses_equal_mass_bins()
+    public void EceUsesEqualMassBins()
     {
         // Sorted confidences split into 2 bins of 2: {0.2, 0.4} with 1 hit, {0.6, 0.8} with 2 hits.
         // |0.3 - 0.5| * 2/4 + |0.7 - 1.0| * 2/4 = 0.1 + 0.15.
@@ -23,7 +23,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Ece_of_a_perfectly_calibrated_forecast_is_zero()
+    public void EceOfAPerfectlyCalibratedForecastIsZero()
     {
         // Ten predictions at 0.7 with seven hits, ten at 0.2 with two.
         var confidence = Enumerable.Repeat(0.7, 10).Concat(Enumerable.Repeat(0.2, 10)).ToArray();
@@ -33,7 +33,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Brier_log_loss_and_precision()
+    public void BrierLogLossAndPrecision()
     {
         Metrics.Brier([0.9, 0.2], [true, true]).Should().BeApproximately((0.01 + 0.64) / 2, 1e-12);
         Metrics.LogLoss([0.5, 0.25], [true, false]).Should().BeApproximately((Math.Log(2) - Math.Log(0.75)) / 2, 1e-12);
@@ -42,7 +42,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Multiclass_brier_log_loss_precision_and_false_positive_rate_of_a_strategy()
+    public void MulticlassBrierLogLossPrecisionAndFalsePositiveRateOfAStrategy()
     {
         var p = new ClassProbabilities(0.6, 0.1, 0.3);
         StrategyCall[] calls = [new(SignalAction.Buy, p), new(SignalAction.Buy, p), new(SignalAction.Hold, p), new(SignalAction.Sell, p)];
@@ -61,7 +61,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Sharpe_and_drawdown()
+    public void SharpeAndDrawdown()
     {
         // Returns 1%, -1%, 2%, 0%: mean 0.5%, sample sd sqrt((0.25 + 2.25 + 2.25 + 0.25) / 3) % = sqrt(5/3) %.
         Backtest.Sharpe([0.01, -0.01, 0.02, 0.0], 252).Should().BeApproximately(Math.Sqrt(252) * 0.005 / (Math.Sqrt(5.0 / 3) / 100), 1e-9);
@@ -73,7 +73,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Backtest_charges_costs_on_every_change_of_position()
+    public void BacktestChargesCostsOnEveryChangeOfPosition()
     {
         // Long, long, short, flat with 10 bp: costs 1 + 0 + 2 + 1 units of 0.001.
         var result = Backtest.Run([1, 1, -1, 0], [0.01, 0.02, -0.03, 0.05], 10, 252);
@@ -84,7 +84,7 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Periods_per_year_follow_the_bar_spacing()
+    public void PeriodsPerYearFollowTheBarSpacing()
     {
         DateTimeOffset[] Every(TimeSpan step) => Enumerable.Range(0, 10).Select(i => DateTimeOffset.UnixEpoch + step * i).ToArray();
 

@@ -14,7 +14,7 @@ public sealed class FeatureBuilderTests
         "x", close.Select((_, i) => DateTimeOffset.UnixEpoch.AddMinutes(i)).ToArray(), close, null, null, null, null, []);
 
     [Fact]
-    public void The_schema_follows_the_columns_that_exist()
+    public void TheSchemaFollowsTheColumnsThatExist()
     {
         Builder.SchemaFor(Ttrc()).Names.Should().Equal(
             "ret_1", "ret_5", "ret_10", "ret_20", "rsi_14", "macd", "macd_signal", "macd_hist", "bb_pctb_20", "rvol_20",
@@ -27,7 +27,7 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
-    public void No_feature_looks_ahead()
+    public void NoFeatureLooksAhead()
     {
         var full = Builder.Build(Ttrc());
         var series = Ttrc();
@@ -44,7 +44,7 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
-    public void Rows_are_complete_after_the_warmup_and_in_range()
+    public void RowsAreCompleteAfterTheWarmupAndInRange()
     {
         var frame = Builder.Build(Ttrc());
 
@@ -58,7 +58,7 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
-    public void Rsi_is_wilder_smoothed()
+    public void RsiIsWilderSmoothed()
     {
         // Three up moves of 1 and one down move of 2 with period 4: gain 3/4, loss 2/4 -> RSI 60.
         // Next a +1 move: gain (0.75*3 + 1)/4 = 0.8125, loss 0.375 -> 100 * 0.8125 / 1.1875.
@@ -70,7 +70,7 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
-    public void Bollinger_atr_and_zscore_match_hand_values()
+    public void BollingerAtrAndZscoreMatchHandValues()
     {
         // Window [1, 2, 3]: mean 2, population sd sqrt(2/3); close 3 sits at (3 - (2 - 2sd)) / 4sd.
         var sd = Math.Sqrt(2.0 / 3);
@@ -83,7 +83,7 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
-    public void A_close_only_series_has_no_atr_or_volume_and_zero_liquidity()
+    public void ACloseOnlySeriesHasNoAtrOrVolumeAndZeroLiquidity()
     {
         var close = Enumerable.Range(0, 300).Select(i => 100 + Math.Sin(i / 7.0) * 5 + i * 0.01).ToArray();
 
@@ -98,6 +98,6 @@ public sealed class FeatureBuilderTests
     [InlineData(0.0, MarketRegime.Low)]
     [InlineData(0.5, MarketRegime.Normal)]
     [InlineData(0.9, MarketRegime.High)]
-    public void Regimes_are_volatility_terciles(double percentile, string regime) =>
+    public void RegimesAreVolatilityTerciles(double percentile, string regime) =>
         FeatureBuilder.RegimeOf(percentile).Should().Be(regime);
 }

@@ -18,7 +18,7 @@ public sealed class TripleBarrierLabelerTests
     private static readonly LabelConfig Config = new() { Horizon = 4, BarrierWidth = 1.0, VolatilityWindow = 4 };
 
     [Fact]
-    public void Sigma_is_the_sample_standard_deviation_of_the_window_returns()
+    public void SigmaIsTheSampleStandardDeviationOfTheWindowReturns()
     {
         // Returns +1%, -1%, +1%, -1%: mean 0, sample variance 4e-4 / 3.
         TripleBarrierLabeler.Volatility(Warmup(4), 4, 4).Should().BeApproximately(Math.Sqrt(4e-4 / 3), 1e-12);
@@ -30,7 +30,7 @@ public sealed class TripleBarrierLabelerTests
     [InlineData(new[] { 0.01, -0.01, 0.01, -0.01 }, SignalAction.Hold)]
     [InlineData(new[] { 0.03, -0.06, 0.0, 0.0 }, SignalAction.Buy)]    // upper touched first: the later fall does not count
     [InlineData(new[] { -0.03, 0.06, 0.0, 0.0 }, SignalAction.Sell)]
-    public void The_first_barrier_touched_within_the_horizon_decides(double[] forwardReturns, SignalAction expected)
+    public void TheFirstBarrierTouchedWithinTheHorizonDecides(double[] forwardReturns, SignalAction expected)
     {
         // sigma = 0.011547, so the barriers sit at +/- 1.0 * sigma * sqrt(4) = 2.309% in log terms.
         var close = Warmup(4);
@@ -40,7 +40,7 @@ public sealed class TripleBarrierLabelerTests
     }
 
     [Fact]
-    public void A_move_just_inside_the_barrier_is_hold()
+    public void AMoveJustInsideTheBarrierIsHold()
     {
         var close = Warmup(4);
         foreach (var r in new[] { 0.01, 0.013, 0.0, 0.0 }) close.Add(close[^1] * Math.Exp(r)); // 2.3% < 2.309%
@@ -49,7 +49,7 @@ public sealed class TripleBarrierLabelerTests
     }
 
     [Fact]
-    public void Labels_are_unknown_in_the_warmup_and_the_last_horizon_bars()
+    public void LabelsAreUnknownInTheWarmupAndTheLastHorizonBars()
     {
         var close = Warmup(30);
 
@@ -61,13 +61,13 @@ public sealed class TripleBarrierLabelerTests
     }
 
     [Fact]
-    public void Flat_prices_have_no_label()
+    public void FlatPricesHaveNoLabel()
     {
         TripleBarrierLabeler.Label(Enumerable.Repeat(5.0, 20).ToArray(), Config).Should().OnlyContain(l => l == null);
     }
 
     [Fact]
-    public void Forward_log_returns_look_exactly_horizon_bars_ahead()
+    public void ForwardLogReturnsLookExactlyHorizonBarsAhead()
     {
         var returns = TripleBarrierLabeler.ForwardLogReturns([1.0, 2.0, 4.0, 8.0], 2);
 

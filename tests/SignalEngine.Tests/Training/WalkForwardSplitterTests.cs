@@ -5,7 +5,7 @@ namespace SignalEngine.Tests.Training;
 public sealed class WalkForwardSplitterTests
 {
     [Fact]
-    public void Folds_are_anchored_consecutive_and_cover_the_test_span()
+    public void FoldsAreAnchoredConsecutiveAndCoverTheTestSpan()
     {
         var folds = WalkForwardSplitter.Split(timeSteps: 1000, folds: 4, horizon: 10, embargo: 5, minTrainSteps: 200);
 
@@ -25,7 +25,7 @@ public sealed class WalkForwardSplitterTests
     [InlineData(10, 0)]
     [InlineData(10, 10)]
     [InlineData(1, 3)]
-    public void No_training_label_window_reaches_into_the_test_period(int horizon, int embargo)
+    public void NoTrainingLabelWindowReachesIntoTheTestPeriod(int horizon, int embargo)
     {
         foreach (var fold in WalkForwardSplitter.Split(500, 3, horizon, embargo, 100))
         {
@@ -36,7 +36,7 @@ public sealed class WalkForwardSplitterTests
     }
 
     [Fact]
-    public void Too_few_steps_is_a_clear_error()
+    public void TooFewStepsIsAClearError()
     {
         FluentActions.Invoking(() => WalkForwardSplitter.Split(100, 4, 10, 10, 90))
             .Should().Throw<ArgumentException>().WithMessage("*100 time steps are too few for 4 walk-forward folds*");

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+
+namespace SignalEngine.Tests.Support;
+
+/// <summary>
+/// Seeded synthetic bar files with a known answer. A random walk (daily log returns N(0, 1%)), optionally with
+/// planted events: at an event bar the "event" column is 1 and the next <c>drift</c> bars trend by 0.8% a bar, in
+/// the direction of the "hint" column three bars before the event. The hint is a fair coin on every bar, so the
+/// event's own row says that something will happen (stage 1) but only its history says which way (stage 2).
+/// </summary>
+public static class SyntheticMarket
+{
+    public static string Write(string name, int bars, int seed, bool plantEvents, double eventRate = 0.12, int drift = 10)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("Date,Close,Event,Hint\n");
+        var close = 100.0;
+        var hints = new int[bars];
+        var trend = 0.0;
+        var trendLeft = 0;
+        var lastEvent = -1000;
+        var start = new DateTimeOffset(2000, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        for (var t = 0; t < bars; t++)
+        {
+            hints[t] = random.Next(2) == 0 ? -1 : 1;
+            var isEvent = plantEvents && t >= 60 && t - lastEvent > drift + 2 && random.NextDouble() < eventRate;
+            if (isEvent)
+            {
+                lastEvent = t;
+                trend = 0.008 * hints[t - 3];
+                trendLeft = drift;
+            }
+            else if (trendLeft > 0)
+            {
+                close *= Math.Exp(trend + 0.01 * Gaussian(random));
+                trendLeft--;
+                Append(csv, start.AddDays(t), close, 0, hints[t]);
+                continue;
+            }
+            close *= Math.Exp(0.01 * Gaussian(random));
+            Append(csv, start.AddDays(t), close, isEvent ? 1 : 0, hints[t]);
+        }
+        var path = Path.Combine(Path.GetTempPath(), "signalengine-tests", $"{name}-{seed}.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    private static void Append(StringBuilder csv, DateTimeOffset date, double close, int isEvent, int hint) =>
+        csv.Append(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd},{close:0.######},{isEvent},{hint}\n");
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
