@@ -30,6 +30,14 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
 
     private readonly object _gate = new();
     private readonly nn.Module<Tensor, Tensor> _network;
+
+    /// <summary>
+    /// One libtorch intra-op thread for the whole process. These networks are small, so extra threads buy little,
+    /// while under CPU contention (other replicas, builds) libtorch's spinning worker threads made training and
+    /// inference about ten times slower here; and a fixed thread count keeps floating-point reduction order, so
+    /// outputs, the same on every machine whatever its core count. Concurrency comes from requests instead.
+    /// </summary>
+    static TorchSequenceRefiner() => set_num_threads(1);
     private readonly WindowScaler _scaler;
     private bool _disposed;
 

@@ -77,4 +77,30 @@ public sealed class SequenceRefinerTrainerTests(TrainedSequenceModels models)
             Directory.Delete(bundle, recursive: true);
         }
     }
+    [Fact]
+    public void FineTuningWithTheSameSeedIsDeterministicAndKeepsTheStandardisation()
+    {
+        var bundle = Directory.CreateTempSubdirectory("stage2-finetune-").FullName;
+        try
+        {
+            models.Transformer.Save(bundle);
+            using var first = TorchSequenceRefiner.Load(bundle, "transformer", "a");
+            using var second = TorchSequenceRefiner.Load(bundle, "transformer", "b");
+            var (windows, up) = SyntheticSequences.Sample(100, seed: 61);
+            var (test, _) = SyntheticSequences.Sample(20, seed: 62);
+
+            first.FineTune(windows, up, steps: 5, learningRate: 1e-3, seed: 9);
+            second.FineTune(windows, up, steps: 5, learningRate: 1e-3, seed: 9);
+
+            second.Refine(test).Select(r => r.ProbabilityUp).Should().Equal(first.Refine(test).Select(r => r.ProbabilityUp));
+            first.Save(bundle);
+            var saved = File.ReadAllText(Path.Combine(bundle, "stage2", "transformer.json"));
+            models.Transformer.Save(bundle);
+            File.ReadAllText(Path.Combine(bundle, "stage2", "transformer.json")).Should().Be(saved);
+        }
+        finally
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
 }
