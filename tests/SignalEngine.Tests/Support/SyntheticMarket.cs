@@ -5,13 +5,13 @@ namespace SignalEngine.Tests.Support;
 
 /// <summary>
 /// Seeded synthetic bar files with a known answer. A random walk (daily log returns N(0, 1%)), optionally with
-/// planted events: at an event bar the "event" column is 1 and the next <c>drift</c> bars trend by 0.8% a bar, in
+/// planted events: at an event bar the "event" column is 1 and the next <c>drift</c> bars trend by <c>trendPerBar</c> (log) a bar, in
 /// the direction of the "hint" column three bars before the event. The hint is a fair coin on every bar, so the
 /// event's own row says that something will happen (stage 1) but only its history says which way (stage 2).
 /// </summary>
 public static class SyntheticMarket
 {
-    public static string Write(string name, int bars, int seed, bool plantEvents, double eventRate = 0.12, int drift = 10)
+    public static string Write(string name, int bars, int seed, bool plantEvents, double eventRate = 0.15, int drift = 6, double trendPerBar = 0.012)
     {
         var random = new Random(seed);
         var csv = new StringBuilder("Date,Close,Event,Hint\n");
@@ -28,7 +28,7 @@ public static class SyntheticMarket
             if (isEvent)
             {
                 lastEvent = t;
-                trend = 0.008 * hints[t - 3];
+                trend = trendPerBar * hints[t - 3];
                 trendLeft = drift;
             }
             else if (trendLeft > 0)

@@ -107,7 +107,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
 
         result.Passed.Should().BeFalse();
         result.RulesFired.Should().BeEmpty();
-        result.Reason.Should().MatchRegex(@"^p\(actionable\) 0\.\d\d under threshold 1\.00$");
+        result.Reason.Should().MatchRegex(@"^filtered at stage 1: p\(actionable\) 0\.\d\d under threshold 1\.00$");
         result.ProbabilityActionable.Should().BeLessThan(0.5);
     }
 
@@ -120,7 +120,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var outsideBand = filter.Evaluate(RowWith(planted: 0.8, rsi: 60));
 
         vetoed.Passed.Should().BeFalse();
-        vetoed.Reason.Should().Be("rule rsi-neutral-band: rsi_14 = 50.3 in [47.5, 52.5]");
+        vetoed.Reason.Should().Be("filtered at stage 1: rule rsi-neutral-band: rsi_14 = 50.3 in [47.5, 52.5]");
         vetoed.RulesFired.Should().ContainSingle().Which.Should().Be(
             new RuleHit("rsi-neutral-band", "rsi_14", 50.3, "in [47.5, 52.5]", "hold"));
         outsideBand.Passed.Should().BeTrue();
