@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Options;
 using SignalEngine.Bundle;
 
@@ -16,7 +17,8 @@ public static class StartupFailure
             app.Run();
             return 0;
         }
-        catch (Exception e) when (OneLine(e) is { } line)
+        // Under a test factory (another entry assembly) the exception goes on to the factory, which reports it.
+        catch (Exception e) when (OneLine(e) is { } line && Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly)
         {
             Console.Error.WriteLine($"signalengine: cannot start: {line}");
             return 1;
