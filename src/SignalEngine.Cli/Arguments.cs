@@ -32,6 +32,12 @@ public sealed class Arguments
         ? int.TryParse(v, out var n) ? n : throw new UsageException($"--{name} must be an integer, got '{v}'")
         : null;
 
+    public double? OptionalDouble(string name) => Optional(name) is { } v
+        ? double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d
+            : throw new UsageException($"--{name} must be a number, not '{v}'")
+        : null;
+
     public bool Flag(string name) => _options.ContainsKey(name);
 
     public void AllowOnly(params string[] names)

@@ -6,6 +6,8 @@ const string Usage = """
     usage: signalengine <command> [options]
       train    --data <csv> --out <dir> [--config <json>] [--seed S] [--max-bars N]
       features --data <csv> [--bundle <dir>] [--last N] [--out <file>]
+      evaluate --data <csv> [--folds K] [--cost-bps C] [--out <dir>] [--config <json>] [--seed S] [--max-bars N]
+      score    --bundle <dir> --data <csv> [--cost-bps C] [--out <dir>]
     """;
 
 try
@@ -15,6 +17,8 @@ try
     {
         "train" => TrainCommand.Run(arguments),
         "features" => FeaturesCommand.Run(arguments),
+        "evaluate" => EvaluateCommand.Evaluate(arguments, "signalengine " + string.Join(' ', args)),
+        "score" => EvaluateCommand.Score(arguments, "signalengine " + string.Join(' ', args)),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{arguments.Command}'"),
     };

@@ -96,9 +96,10 @@ public static class BundleTrainer
         TrainingOptions options,
         string version,
         IProgress<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int? extraSteps = null)
     {
-        private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + 3 + options.Sequence.Models.Count;
+        private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 3 + options.Sequence.Models.Count);
         private int _done;
 
         public void Step(string description)
@@ -142,10 +143,14 @@ public static class BundleTrainer
                 samples.Select(set.Row).ToArray(), samples.Select(s => s.Label != SignalAction.Hold).ToArray(),
                 set.Schema, options.TreeFilter, options.Seed, version);
 
-        /// <summary>Stage 2 learns direction given actionable, so it sees only the BUY and SELL samples.</summary>
+        /// <summary>
+        /// Stage 2 learns direction given actionable, so it sees only the BUY and SELL samples: the most recent
+        /// <see cref="SequenceModelOptions.MaxTrainingWindows"/> of them (a rolling window, which also bounds the cost
+        /// on long histories).
+        /// </summary>
         public TorchSequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
         {
-            var actionable = samples.Where(s => s.Label != SignalAction.Hold).ToArray();
+            var actionable = samples.Where(s => s.Label != SignalAction.Hold).TakeLast(options.Sequence.MaxTrainingWindows).ToArray();
             return SequenceRefinerTrainer.Train(
                 kind, actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
                 set.Schema, options.Sequence, options.Seed, version);

@@ -15,6 +15,9 @@ public sealed record SequenceModelOptions
     [Range(1, 1000)] public int Epochs { get; init; } = 8;
     [Range(1, 4096)] public int BatchSize { get; init; } = 64;
 
+    /// <summary>Stage 2 trains on at most this many of the most recent actionable windows (a rolling training window).</summary>
+    [Range(16, 1_000_000)] public int MaxTrainingWindows { get; init; } = 6000;
+
     /// <summary>Which sequence models stage 2 runs, in order: "lstm", "transformer".</summary>
     public IReadOnlyList<string> Models { get; init; } = ["lstm", "transformer"];
 }

@@ -1,0 +1,81 @@
+using SignalEngine.Evaluation;
+using SignalEngine.Training;
+using Spectre.Console;
+
+namespace SignalEngine.Cli;
+
+/// <summary>
+/// evaluate --data &lt;csv&gt; [--folds K] [--cost-bps C] [--out &lt;dir&gt;] [--config &lt;json&gt;] [--seed S] [--max-bars N]:
+/// walk-forward evaluation of the pipeline against the baselines, written as Markdown, JSON and SVG.
+/// score --bundle &lt;dir&gt; --data &lt;csv&gt; [--cost-bps C] [--out &lt;dir&gt;]: the same report for a trained bundle on unseen data.
+/// </summary>
+public static class EvaluateCommand
+{
+    public const double DefaultCostBasisPoints = 5;
+
+    public static int Evaluate(Arguments args, string commandLine)
+    {
+        args.AllowOnly("data", "folds", "cost-bps", "out", "config", "seed", "max-bars");
+        var data = args.Required("data");
+        var options = TrainingConfig.Read(args.Optional("config"));
+        if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
+        if (args.OptionalInt("folds") is { } folds)
+        {
+            if (folds < 3) throw new UsageException("--folds must be at least 3: the first fold only trains stage 3");
+            options = options with { Folds = folds };
+        }
+        var cost = CostOf(args);
+        var output = args.Optional("out") ?? Path.Combine("reports", Path.GetFileNameWithoutExtension(data));
+
+        EvaluationReport report = null!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"evaluating on {Path.GetFileName(data)}");
+                report = WalkForwardEvaluator.Evaluate(data, options, cost, new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Completed;
+                    task.Description = Markup.Escape(p.Step);
+                }), args.OptionalInt("max-bars"));
+                task.Value = task.MaxValue;
+            });
+        return Show(report, output, commandLine);
+    }
+
+    public static int Score(Arguments args, string commandLine)
+    {
+        args.AllowOnly("bundle", "data", "cost-bps", "out", "max-bars");
+        var data = args.Required("data");
+        var output = args.Optional("out") ?? Path.Combine("reports", "score-" + Path.GetFileNameWithoutExtension(data));
+        var report = AnsiConsole.Status().Start($"scoring {Path.GetFileName(data)}", _ =>
+            BundleScorer.Score(args.Required("bundle"), data, CostOf(args), maxBars: args.OptionalInt("max-bars")));
+        return Show(report, output, commandLine);
+    }
+
+    private static double CostOf(Arguments args)
+    {
+        var cost = args.OptionalDouble("cost-bps") ?? DefaultCostBasisPoints;
+        if (cost < 0) throw new UsageException("--cost-bps cannot be negative");
+        return cost;
+    }
+
+    private static int Show(EvaluationReport report, string output, string commandLine)
+    {
+        var files = ReportWriter.Write(report, output, commandLine);
+        var table = new Table().AddColumns("strategy", "coverage", "prec BUY", "prec SELL", "FPR", "Brier", "log loss", "ECE", "return", "Sharpe", "max DD");
+        foreach (var s in report.Strategies)
+        {
+            var m = s.Metrics;
+            table.AddRow(s.Strategy, $"{m["coverage"]:P1}", $"{m["precisionBuy"]:0.000}", $"{m["precisionSell"]:0.000}", $"{m["falsePositiveRate"]:P1}",
+                $"{m["brier"]:0.000}", $"{m["logLoss"]:0.000}", $"{m["ece"]:0.000}", $"{m["return"]:P1}", $"{m["sharpe"]:0.00}", $"{m["maxDrawdown"]:P1}");
+        }
+        table.AddRow("buy-and-hold", "", "", "", "", "", "", "", $"{report.BuyAndHold.TotalReturn:P1}", $"{report.BuyAndHold.Sharpe:0.00}", $"{report.BuyAndHold.MaxDrawdown:P1}");
+        AnsiConsole.Write(table);
+        var first = report.Strategies[0].Metrics;
+        AnsiConsole.MarkupLine(Markup.Escape($"{report.EvaluatedBars} bars out of sample ({report.TestPeriods}); base rates BUY {first["baseRateBuy"]:P1}, SELL {first["baseRateSell"]:P1}; {report.Seconds} s"));
+        AnsiConsole.MarkupLine(Markup.Escape($"report: {string.Join(", ", files.Select(Path.GetFullPath))}"));
+        return 0;
+    }
+}

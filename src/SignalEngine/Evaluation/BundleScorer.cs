@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using SignalEngine.Bundle;
+using SignalEngine.Data;
+using SignalEngine.Labels;
+using SignalEngine.Pipeline;
+using SignalEngine.Training;
+
+namespace SignalEngine.Evaluation;
+
+/// <summary>
+/// Scores a trained bundle on data it has never seen (a later period or another instrument) with the evaluation's
+/// metrics. The bundle is fixed, so every bar with a full window and a label is out of sample provided the data
+/// does not overlap the bundle's training data; the bundle's own training file (same SHA-256) is refused. The
+/// baselines' probabilities come from the scored data's own label frequencies, which flatters them, never the
+/// pipeline.
+/// </summary>
+public static class BundleScorer
+{
+    public static EvaluationReport Score(
+        string bundleDirectory, string dataPath, double costBasisPoints, int calibrationBins = Calibration.DefaultBins, int? maxBars = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var bundle = ModelBundle.Load(bundleDirectory);
+        var options = bundle.Manifest.Hyperparameters;
+        if (string.Equals(BundleLoader.HashOf(Path.GetDirectoryName(Path.GetFullPath(dataPath))!, Path.GetFileName(dataPath)), bundle.Manifest.TrainingDataSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{Path.GetFileName(dataPath)} is the data bundle {bundle.Version} was trained on: score it on data it has never seen");
+        }
+        var loaded = CsvBarLoader.Load(dataPath);
+        var set = TrainingSet.Build(loaded.Series, options.Features, options.Labels, bundle.Manifest.WindowLength, maxBars);
+        if (!set.Schema.Equals(bundle.Schema))
+        {
+            throw new ArgumentException(
+                $"{Path.GetFileName(dataPath)} gives features [{string.Join(", ", set.Schema.Names)}] but bundle {bundle.Version} " +
+                $"expects [{string.Join(", ", bundle.Schema.Names)}]");
+        }
+        if (set.Samples.Count == 0) throw new ArgumentException($"{Path.GetFileName(dataPath)} has no bar with a full window and a label to score");
+
+        var samples = set.Samples;
+        var scores = StageScorer.Score(
+            bundle.TreeFilter, bundle.SequenceRefiners, samples.Select(set.Row).ToArray(), samples.Select(s => (double[][]?)set.Window(s)).ToArray());
+        var labels = samples.Select(s => s.Label).ToArray();
+        var prior = Strategies.Frequencies(labels);
+        var shareUp = prior.Buy / (prior.Buy + prior.Sell);
+        var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
+        var rsiFrequencies = Enumerable.Range(0, 3)
+            .Select(zone => Strategies.Frequencies(samples.Where(s => rsi >= 0 && Strategies.RsiZone(set.Row(s)[rsi]) == zone).Select(s => s.Label)))
+            .ToArray();
+
+        var calls = Strategies.All.ToDictionary(s => s, _ => new List<StrategyCall>());
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var score = scores[i];
+            var value = rsi >= 0 ? set.Row(samples[i])[rsi] : 50;
+            calls[Strategies.AlwaysHold].Add(new StrategyCall(SignalAction.Hold, prior));
+            calls[Strategies.RsiRule].Add(new StrategyCall(Strategies.RsiAction(value), rsiFrequencies[Strategies.RsiZone(value)]));
+            calls[Strategies.Stage1].Add(Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, shareUp));
+            calls[Strategies.Stages12].Add(Strategies.Stages12Call(
+                score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), shareUp));
+            var input = score.ToMetaInput(set.Regime(samples[i]), set.Liquidity(samples[i]));
+            var decision = score.Tree.Passed ? bundle.MetaLearner.Decide(input) : bundle.MetaLearner.DecideAs(input, SignalAction.Hold);
+            calls[Strategies.Pipeline].Add(new StrategyCall(decision.Action, decision.Probabilities));
+        }
+
+        var steps = set.Frames.SelectMany(f => f.Timestamps).Distinct().Order().ToArray();
+        return WalkForwardEvaluator.Report(
+            "bundle score on unseen data", dataPath, loaded, set, samples, labels, calls, options, costBasisPoints, calibrationBins, clock,
+            $"every labelled bar with a full window, {steps[samples[0].TimeStep]:yyyy-MM-dd} to {steps[samples[^1].TimeStep]:yyyy-MM-dd}",
+            bundle.Version);
+    }
+}

@@ -1,0 +1,44 @@
+namespace SignalEngine.Evaluation;
+
+/// <summary>One bin of a reliability diagram: mean stated confidence against the observed frequency.</summary>
+public sealed record ReliabilityBin(int Count, double MeanConfidence, double ObservedFrequency);
+
+/// <summary>Calibration of stated confidences against outcomes, with equal-mass bins.</summary>
+public static class Calibration
+{
+    public const int DefaultBins = 10;
+
+    /// <summary>
+    /// Equal-mass bins: the predictions sorted by confidence and cut into <paramref name="bins"/> groups of (almost)
+    /// equal size, so every bin holds enough predictions to estimate its frequency.
+    /// </summary>
+    public static IReadOnlyList<ReliabilityBin> Bins(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = DefaultBins)
+    {
+        if (confidence.Count != correct.Count) throw new ArgumentException($"length mismatch: {confidence.Count} confidences, {correct.Count} outcomes");
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var order = Enumerable.Range(0, confidence.Count).OrderBy(i => confidence[i]).ToArray();
+        var count = Math.Min(bins, order.Length);
+        var result = new List<ReliabilityBin>(count);
+        for (var b = 0; b < count; b++)
+        {
+            var from = (int)((long)order.Length * b / count);
+            var to = (int)((long)order.Length * (b + 1) / count);
+            double sumConfidence = 0, hits = 0;
+            for (var k = from; k < to; k++)
+            {
+                sumConfidence += confidence[order[k]];
+                if (correct[order[k]]) hits++;
+            }
+            result.Add(new ReliabilityBin(to - from, sumConfidence / (to - from), hits / (to - from)));
+        }
+        return result;
+    }
+
+    /// <summary>Expected calibration error: the count-weighted mean |confidence - frequency| over equal-mass bins.</summary>
+    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = DefaultBins)
+    {
+        var reliability = Bins(confidence, correct, bins);
+        var total = reliability.Sum(b => b.Count);
+        return total == 0 ? double.NaN : reliability.Sum(b => b.Count * Math.Abs(b.MeanConfidence - b.ObservedFrequency)) / total;
+    }
+}

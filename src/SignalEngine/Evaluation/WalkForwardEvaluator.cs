@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using SignalEngine.Data;
+using SignalEngine.Labels;
+using SignalEngine.Pipeline;
+using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Training;
+
+namespace SignalEngine.Evaluation;
+
+/// <summary>The whole report of a walk-forward evaluation or of scoring a bundle on new data.</summary>
+public sealed record EvaluationReport
+{
+    public required string Kind { get; init; }
+    public required string DataFile { get; init; }
+    public required string DataSha256 { get; init; }
+    public required IReadOnlyList<string> Instruments { get; init; }
+    public required int Bars { get; init; }
+    public required int EvaluatedBars { get; init; }
+    public required string TestPeriods { get; init; }
+    public required int Seed { get; init; }
+    public required double CostBasisPoints { get; init; }
+    public required int CalibrationBins { get; init; }
+    public required TrainingOptions Options { get; init; }
+    public string? ModelVersion { get; init; }
+    public required IReadOnlyList<StrategyReport> Strategies { get; init; }
+    public required BacktestResult BuyAndHold { get; init; }
+
+    /// <summary>Stage-1 candidates that stages 1+2 would have acted on wrongly, and how many of them stage 3 turned to HOLD or the right side.</summary>
+    public required IReadOnlyDictionary<string, double> CandidateFalsePositives { get; init; }
+    public required double Seconds { get; init; }
+}
+
+/// <summary>
+/// Walk-forward evaluation of the whole pipeline against simpler strategies on the same test bars. Stages 1 and 2
+/// are trained per purged fold on the past only (as <see cref="BundleTrainer"/> does) and score the fold's test
+/// period; stage 3 for test fold k is fitted on the out-of-fold outputs of folds before k, so the first fold only
+/// feeds stage 3 and folds 2..K are the evaluated bars. Baselines take their probabilities from the labels of the
+/// same fold's training period.
+/// </summary>
+public static class WalkForwardEvaluator
+{
+    public static EvaluationReport Evaluate(
+        string dataPath,
+        TrainingOptions options,
+        double costBasisPoints,
+        IProgress<TrainingProgress>? progress = null,
+        int? maxBars = null,
+        int calibrationBins = Calibration.DefaultBins,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var loaded = CsvBarLoader.Load(dataPath);
+        var set = TrainingSet.Build(loaded.Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars);
+        var runner = new BundleTrainer.FoldRunner(set, options, "evaluation", progress, cancellationToken, extraSteps: 1);
+        var oof = runner.OutOfFold();
+        runner.Step("stage 3 per fold and the report");
+
+        var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
+        var calls = Strategies.All.ToDictionary(s => s, _ => new List<StrategyCall>());
+        var labels = new List<SignalAction>();
+        var samples = new List<TrainingSample>();
+        for (var k = 1; k < oof.Count; k++)
+        {
+            var fold = oof[k];
+            var training = set.InTimeRange(fold.Fold.TrainStart, fold.Fold.TrainEnd);
+            var prior = Strategies.Frequencies(training.Select(s => s.Label));
+            var shareUp = prior.Buy / (prior.Buy + prior.Sell);
+            var rsiFrequencies = Enumerable.Range(0, 3)
+                .Select(zone => Strategies.Frequencies(training.Where(s => rsi >= 0 && Strategies.RsiZone(set.Row(s)[rsi]) == zone).Select(s => s.Label)))
+                .ToArray();
+            var meta = BayesianStackingMetaLearner.Fit(
+                oof.Take(k).SelectMany(f => f.Inputs).ToArray(), oof.Take(k).SelectMany(f => f.Labels).ToArray(),
+                options.Sequence.Models, options.Meta, "evaluation");
+
+            for (var i = 0; i < fold.Samples.Count; i++)
+            {
+                var score = fold.Scores[i];
+                var value = rsi >= 0 ? set.Row(fold.Samples[i])[rsi] : 50;
+                calls[Strategies.AlwaysHold].Add(new StrategyCall(SignalAction.Hold, prior));
+                calls[Strategies.RsiRule].Add(new StrategyCall(Strategies.RsiAction(value), rsiFrequencies[Strategies.RsiZone(value)]));
+                calls[Strategies.Stage1].Add(Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, shareUp));
+                calls[Strategies.Stages12].Add(Strategies.Stages12Call(
+                    score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), shareUp));
+                var decision = score.Tree.Passed ? meta.Decide(fold.Inputs[i]) : meta.DecideAs(fold.Inputs[i], SignalAction.Hold);
+                calls[Strategies.Pipeline].Add(new StrategyCall(decision.Action, decision.Probabilities));
+            }
+            labels.AddRange(fold.Labels);
+            samples.AddRange(fold.Samples);
+        }
+        if (samples.Count == 0) throw new ArgumentException("no evaluated bars: the data is too short for the folds asked for");
+
+        var first = oof[1].Fold;
+        var last = oof[^1].Fold;
+        return Report(
+            "walk-forward evaluation", dataPath, loaded, set, samples, labels, calls, options, costBasisPoints, calibrationBins, clock,
+            $"folds 2..{oof.Count} of {oof.Count} (time steps {first.TestStart}..{last.TestEnd - 1}); fold 1 only trains stage 3", null);
+    }
+
+    internal static EvaluationReport Report(
+        string kind,
+        string dataPath,
+        BarLoadResult loaded,
+        TrainingSet set,
+        IReadOnlyList<TrainingSample> samples,
+        IReadOnlyList<SignalAction> labels,
+        IReadOnlyDictionary<string, List<StrategyCall>> calls,
+        TrainingOptions options,
+        double costBasisPoints,
+        int calibrationBins,
+        Stopwatch clock,
+        string testPeriods,
+        string? modelVersion)
+    {
+        var bars = samples.Select(s => (s.Series, s.TimeStep, NextReturn(set, s))).ToArray();
+        var timestamps = set.Frames[0].Timestamps;
+        var periodsPerYear = Backtest.PeriodsPerYear(timestamps);
+        var reports = Strategies.All
+            .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints, periodsPerYear, calibrationBins))
+            .ToArray();
+        var buyAndHold = StrategyScoring.Portfolio(Enumerable.Repeat(1.0, bars.Length).ToArray(), bars, costBasisPoints, periodsPerYear);
+
+        return new EvaluationReport
+        {
+            Kind = kind,
+            DataFile = Path.GetFileName(dataPath),
+            DataSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dataPath))),
+            Instruments = loaded.Series.Select(s => s.Instrument).ToArray(),
+            Bars = loaded.Series.Sum(s => s.Count),
+            EvaluatedBars = samples.Count,
+            TestPeriods = testPeriods,
+            Seed = options.Seed,
+            CostBasisPoints = costBasisPoints,
+            CalibrationBins = calibrationBins,
+            Options = options,
+            ModelVersion = modelVersion,
+            Strategies = reports,
+            BuyAndHold = buyAndHold,
+            CandidateFalsePositives = CandidateFalsePositives(calls[Strategies.Stages12], calls[Strategies.Pipeline], labels),
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    private static double NextReturn(TrainingSet set, TrainingSample sample)
+    {
+        var close = set.Frames[sample.Series].Close;
+        return close[sample.Bar + 1] / close[sample.Bar] - 1;
+    }
+
+    /// <summary>
+    /// Stage 1's candidates (the bars it passed, where stages 1+2 act) that would be false positives, and the share
+    /// the full pipeline removed: of those labelled HOLD, the share it answered HOLD; of those stages 1+2 got wrong (a
+    /// HOLD bar or the other side), the share it answered HOLD or the right side.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, double> CandidateFalsePositives(
+        IReadOnlyList<StrategyCall> stages12, IReadOnlyList<StrategyCall> pipeline, IReadOnlyList<SignalAction> labels)
+    {
+        int candidates = 0, onHold = 0, heldByPipeline = 0, wrong = 0, removed = 0, pipelineWrong = 0;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (pipeline[i].Action != SignalAction.Hold && pipeline[i].Action != labels[i]) pipelineWrong++;
+            if (stages12[i].Action == SignalAction.Hold) continue;
+            candidates++;
+            if (labels[i] == SignalAction.Hold)
+            {
+                onHold++;
+                if (pipeline[i].Action == SignalAction.Hold) heldByPipeline++;
+            }
+            if (stages12[i].Action == labels[i]) continue;
+            wrong++;
+            if (pipeline[i].Action == SignalAction.Hold || pipeline[i].Action == labels[i]) removed++;
+        }
+        static double Share(int part, int whole) => whole == 0 ? double.NaN : part / (double)whole;
+        return new Dictionary<string, double>
+        {
+            ["stage1Candidates"] = candidates,
+            ["candidatesLabelledHold"] = onHold,
+            ["shareOfThoseHeldByPipeline"] = Share(heldByPipeline, onHold),
+            ["stages12FalsePositives"] = wrong,
+            ["shareOfThoseRemovedByStage3"] = Share(removed, wrong),
+            ["pipelineFalsePositives"] = pipelineWrong,
+        };
+    }
+}

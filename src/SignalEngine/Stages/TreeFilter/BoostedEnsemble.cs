@@ -1,0 +1,53 @@
+namespace SignalEngine.Stages.TreeFilter;
+
+/// <summary>
+/// One boosted ensemble (LightGBM or FastTree) as extracted from ML.NET: raw score = bias + sum of tree outputs,
+/// calibrated log-odds = the Platt map of the raw score.
+/// </summary>
+internal sealed class BoostedEnsemble
+{
+    public BoostedEnsemble(string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration)
+    {
+        Name = name;
+        Trees = trees;
+        Bias = bias;
+        Calibration = calibration;
+        MaxDepth = trees.Count == 0 ? 0 : trees.Max(t => t.Depth);
+        var expected = bias;
+        foreach (var tree in trees) expected += tree.ExpectedValue();
+        ExpectedRawScore = expected;
+    }
+
+    public string Name { get; }
+    public IReadOnlyList<DecisionTree> Trees { get; }
+    public double Bias { get; }
+    public PlattScaling Calibration { get; }
+    public int MaxDepth { get; }
+
+    /// <summary>The raw score's mean under the cover distribution: the TreeSHAP base value of the raw score.</summary>
+    public double ExpectedRawScore { get; }
+
+    public double RawScore(ReadOnlySpan<float> features)
+    {
+        var score = 0.0;
+        for (var t = 0; t < Trees.Count; t++) score += Trees[t].Predict(features);
+        return score + Bias;
+    }
+
+    /// <summary>Adds the raw score's Shapley values to <paramref name="phi"/>; the path buffer fits <see cref="MaxDepth"/>.</summary>
+    public void AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
+    {
+        for (var t = 0; t < Trees.Count; t++) TreeShap.Accumulate(Trees[t], features, phi, path);
+    }
+
+    /// <summary>Total split gain per feature, over every split of every tree.</summary>
+    public double[] SplitGainByFeature(int featureCount)
+    {
+        var gains = new double[featureCount];
+        foreach (var tree in Trees)
+        {
+            for (var n = 0; n < tree.NodeCount; n++) gains[tree.SplitFeatures[n]] += tree.SplitGains[n];
+        }
+        return gains;
+    }
+}

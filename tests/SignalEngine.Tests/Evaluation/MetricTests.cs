@@ -1,0 +1,94 @@
+using SignalEngine.Evaluation;
+using SignalEngine.Labels;
+using SignalEngine.Stages.MetaLearner;
+
+namespace SignalEngine.Tests.Evaluation;
+
+/// <summary>Every metric the reports print, against values computed by hand.</summary>
+public sealed class MetricTests
+{
+    [Fact]
+    public void Ece_uses_equal_mass_bins()
+    {
+        // Sorted confidences split into 2 bins of 2: {0.2, 0.4} with 1 hit, {0.6, 0.8} with 2 hits.
+        // |0.3 - 0.5| * 2/4 + |0.7 - 1.0| * 2/4 = 0.1 + 0.15.
+        double[] confidence = [0.8, 0.2, 0.6, 0.4];
+        bool[] correct = [true, false, true, true];
+
+        var bins = Calibration.Bins(confidence, correct, 2);
+        bins.Select(b => b.Count).Should().Equal(2, 2);
+        bins[0].MeanConfidence.Should().BeApproximately(0.3, 1e-12);
+        bins[0].ObservedFrequency.Should().Be(0.5);
+        Calibration.ExpectedCalibrationError(confidence, correct, 2).Should().BeApproximately(0.25, 1e-12);
+    }
+
+    [Fact]
+    public void Ece_of_a_perfectly_calibrated_forecast_is_zero()
+    {
+        // Ten predictions at 0.7 with seven hits, ten at 0.2 with two.
+        var confidence = Enumerable.Repeat(0.7, 10).Concat(Enumerable.Repeat(0.2, 10)).ToArray();
+        var correct = Enumerable.Range(0, 10).Select(i => i < 7).Concat(Enumerable.Range(0, 10).Select(i => i < 2)).ToArray();
+
+        Calibration.ExpectedCalibrationError(confidence, correct, 2).Should().BeApproximately(0, 1e-12);
+    }
+
+    [Fact]
+    public void Brier_log_loss_and_precision()
+    {
+        Metrics.Brier([0.9, 0.2], [true, true]).Should().BeApproximately((0.01 + 0.64) / 2, 1e-12);
+        Metrics.LogLoss([0.5, 0.25], [true, false]).Should().BeApproximately((Math.Log(2) - Math.Log(0.75)) / 2, 1e-12);
+        Metrics.Precision([true, true, false, true], [true, false, true, true]).Should().BeApproximately(2.0 / 3, 1e-12);
+        Metrics.Precision([false, false], [true, true]).Should().Be(double.NaN);
+    }
+
+    [Fact]
+    public void Multiclass_brier_log_loss_precision_and_false_positive_rate_of_a_strategy()
+    {
+        var p = new ClassProbabilities(0.6, 0.1, 0.3);
+        StrategyCall[] calls = [new(SignalAction.Buy, p), new(SignalAction.Buy, p), new(SignalAction.Hold, p), new(SignalAction.Sell, p)];
+        SignalAction[] labels = [SignalAction.Buy, SignalAction.Hold, SignalAction.Hold, SignalAction.Sell];
+        var bars = Enumerable.Range(0, 4).Select(i => (0, i, 0.0)).ToArray();
+
+        var m = StrategyScoring.Score("s", calls, labels, bars, 0, 252, 2).Metrics;
+
+        m["coverage"].Should().Be(0.75);
+        m["precisionBuy"].Should().Be(0.5);
+        m["precisionSell"].Should().Be(1);
+        m["falsePositiveRate"].Should().Be(0.5, "one of the two HOLD bars got a BUY");
+        // Brier per bar: label BUY: 0.16 + 0.01 + 0.09; HOLD: 0.36 + 0.01 + 0.49; SELL: 0.36 + 0.81 + 0.09.
+        m["brier"].Should().BeApproximately((0.26 + 0.86 + 0.86 + 1.26) / 4, 1e-12);
+        m["logLoss"].Should().BeApproximately(-(Math.Log(0.6) + 2 * Math.Log(0.3) + Math.Log(0.1)) / 4, 1e-12);
+    }
+
+    [Fact]
+    public void Sharpe_and_drawdown()
+    {
+        // Returns 1%, -1%, 2%, 0%: mean 0.5%, sample sd sqrt((0.25 + 2.25 + 2.25 + 0.25) / 3) % = sqrt(5/3) %.
+        Backtest.Sharpe([0.01, -0.01, 0.02, 0.0], 252).Should().BeApproximately(Math.Sqrt(252) * 0.005 / (Math.Sqrt(5.0 / 3) / 100), 1e-9);
+        Backtest.Sharpe([0.01, 0.01], 252).Should().Be(0);
+
+        // Peak 1.2, trough 0.9: 25% drawdown; a later high does not undo it.
+        Backtest.MaxDrawdown([1.1, 1.2, 1.0, 0.9, 1.3]).Should().BeApproximately(0.25, 1e-12);
+        Backtest.MaxDrawdown([0.8, 1.1]).Should().BeApproximately(0.2, 1e-12, "a fall below the starting equity counts");
+    }
+
+    [Fact]
+    public void Backtest_charges_costs_on_every_change_of_position()
+    {
+        // Long, long, short, flat with 10 bp: costs 1 + 0 + 2 + 1 units of 0.001.
+        var result = Backtest.Run([1, 1, -1, 0], [0.01, 0.02, -0.03, 0.05], 10, 252);
+
+        var expected = (1 + 0.01 - 0.001) * (1 + 0.02) * (1 + 0.03 - 0.002) * (1 - 0.001) - 1;
+        result.TotalReturn.Should().BeApproximately(expected, 1e-12);
+        result.Turnover.Should().Be(1.0);
+    }
+
+    [Fact]
+    public void Periods_per_year_follow_the_bar_spacing()
+    {
+        DateTimeOffset[] Every(TimeSpan step) => Enumerable.Range(0, 10).Select(i => DateTimeOffset.UnixEpoch + step * i).ToArray();
+
+        Backtest.PeriodsPerYear(Every(TimeSpan.FromDays(1))).Should().Be(252);
+        Backtest.PeriodsPerYear(Every(TimeSpan.FromMinutes(5))).Should().BeApproximately(252 * 78, 1e-9);
+    }
+}
