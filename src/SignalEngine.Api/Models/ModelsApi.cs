@@ -29,7 +29,9 @@ public static class ModelsApi
             manifest.WindowLength - 1,
             new ModelStages(bundle.TreeFilter.Model, bundle.SequenceRefiners.Select(r => r.Model).ToArray(), bundle.MetaLearner.Model),
             manifest.Labels,
-            manifest.Metrics,
+            manifest.Metrics.ToDictionary(
+                stage => stage.Key,
+                stage => (IReadOnlyDictionary<string, double?>)stage.Value.ToDictionary(m => m.Key, m => double.IsFinite(m.Value) ? m.Value : (double?)null)),
             manifest.Hyperparameters,
             manifest.TrainingDataFile,
             manifest.TrainingDataSha256));
@@ -40,7 +42,8 @@ public static class ModelsApi
 /// <param name="FeatureSchema">Feature names every item (and every history row) must carry, in the model's order.</param>
 /// <param name="WindowLength">T: rows per stage-2 window, the item's own row included.</param>
 /// <param name="HistoryLength">T - 1: history rows an item needs for stage 2 not to abstain.</param>
-/// <param name="Metrics">Out-of-sample (walk-forward) metrics per stage.</param>
+/// <param name="Metrics">Out-of-sample (walk-forward) metrics per stage; null where a metric is undefined on the
+/// out-of-sample data (the manifest's NaN or infinity, e.g. precision with no positive prediction): JSON has no NaN.</param>
 public sealed record ModelDescription(
     string Version,
     DateTimeOffset Created,
@@ -50,7 +53,7 @@ public sealed record ModelDescription(
     int HistoryLength,
     ModelStages Stages,
     LabelConfig Labels,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>> Metrics,
     TrainingOptions Hyperparameters,
     string TrainingDataFile,
     string TrainingDataSha256);
