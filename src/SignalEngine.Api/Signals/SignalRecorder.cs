@@ -19,10 +19,32 @@ namespace SignalEngine.Api.Signals;
 /// </summary>
 public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<SignalRecorder> logger)
 {
-    public async Task<bool> TryRecordAsync(IReadOnlyList<PipelineResult> results, FeatureSchema schema, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>
+    /// The records of a batch as they will be stored, answered and audited, or, per item, why one cannot be: a stage
+    /// whose output is not finite (extreme but finite inputs can overflow a model) is refused as that item's problem.
+    /// </summary>
+    public static IReadOnlyList<SignalRecord> Prepare(IReadOnlyList<PipelineResult> results, FeatureSchema schema, out IDictionary<string, string[]>? errors)
     {
         var created = DateTimeOffset.UtcNow;
-        var records = results.Select(r => ToRecord(r, schema, created)).ToArray();
+        var records = new List<SignalRecord>(results.Count);
+        errors = null;
+        for (var i = 0; i < results.Count; i++)
+        {
+            try
+            {
+                records.Add(ToRecord(results[i], schema, created));
+            }
+            catch (ArgumentException) // System.Text.Json refuses NaN and infinity
+            {
+                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+                errors[$"items[{i}]"] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
+            }
+        }
+        return records;
+    }
+
+    public async Task<bool> TryRecordAsync(IReadOnlyList<SignalRecord> records, HttpContext http, CancellationToken cancellationToken)
+    {
         var context = new AuditContext(http.TraceIdentifier, Activity.Current?.TraceId.ToString());
         var audited = false;
         try
@@ -41,13 +63,13 @@ public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Length, audited);
+            logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Count, audited);
             if (audited && e is not AuditWriteException) Void(records, context, e);
             return false;
         }
     }
 
-    private void Void(SignalRecord[] records, AuditContext context, Exception cause)
+    private void Void(IReadOnlyList<SignalRecord> records, AuditContext context, Exception cause)
     {
         try
         {

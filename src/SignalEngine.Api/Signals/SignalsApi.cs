@@ -63,7 +63,12 @@ public static class SignalsApi
         }
 
         var results = model.Pipeline.Run(batch.Items);
-        if (!await recorder.TryRecordAsync(results, model.Bundle.Schema, request.HttpContext, cancellationToken))
+        var records = SignalRecorder.Prepare(results, model.Bundle.Schema, out var unserviceable);
+        if (unserviceable is not null)
+        {
+            return TypedResults.ValidationProblem(unserviceable, title: "The feature batch cannot be scored", detail: "nothing was stored");
+        }
+        if (!await recorder.TryRecordAsync(records, request.HttpContext, cancellationToken))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,

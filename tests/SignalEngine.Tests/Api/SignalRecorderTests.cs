@@ -71,7 +71,10 @@ public sealed class SignalRecorderTests : IDisposable
         var (recorder, audit) = Recorder(failBeforeAudit: true);
         using var _ = audit;
 
-        var recorded = await recorder.TryRecordAsync([Result(), Result()], Schema, new DefaultHttpContext(), CancellationToken.None);
+        var records = SignalRecorder.Prepare([Result(), Result()], Schema, out var errors);
+        errors.Should().BeNull();
+
+        var recorded = await recorder.TryRecordAsync(records, new DefaultHttpContext(), CancellationToken.None);
 
         recorded.Should().BeFalse();
         Events(audit).Should().BeEmpty();
@@ -83,7 +86,10 @@ public sealed class SignalRecorderTests : IDisposable
         var (recorder, audit) = Recorder(failBeforeAudit: false);
         using var _ = audit;
 
-        var recorded = await recorder.TryRecordAsync([Result(), Result()], Schema, new DefaultHttpContext(), CancellationToken.None);
+        var records = SignalRecorder.Prepare([Result(), Result()], Schema, out var errors);
+        errors.Should().BeNull();
+
+        var recorded = await recorder.TryRecordAsync(records, new DefaultHttpContext(), CancellationToken.None);
 
         recorded.Should().BeFalse();
         Events(audit).Should().Equal("signal.issued", "signal.issued", "signal.voided", "signal.voided");

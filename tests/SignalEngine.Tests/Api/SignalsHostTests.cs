@@ -84,6 +84,21 @@ public sealed class SignalsHostTests : IDisposable
         explanation.GetProperty("meta").GetProperty("mostInfluentialStage").GetString().Should().Be("tree");
     }
 
+    [Fact]
+    public async Task ItemWhoseModelOutputOverflowsIsRefusedByIndexNotA500()
+    {
+        var extreme = FakeItem(1);
+        extreme["features"] = FakeRow(ret: 1e308, macd: 1e308);
+
+        var response = await _client.PostAsync("/signals", Json(FakeBatch(FakeItem(0), extreme)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().Select(p => p.Name).Should().Equal("items[1]");
+        _app.StoredCount().Should().Be(0);
+        _app.AuditLines().Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("/signals/0190a5c8-7b1e-7cc3-9a4e-6f8f4f0c2d11")]
     [InlineData("/signals/0190a5c8-7b1e-7cc3-9a4e-6f8f4f0c2d11/explanation")]
