@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SignalEngine.Tests.Api.Support;
@@ -105,6 +107,25 @@ public sealed class FeatureBatchValidationTests : IClassFixture<FeatureBatchVali
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    [Fact]
+    public async Task ChunkedBodyOverTheConfiguredSizeIs413WithoutALength()
+    {
+        var body = Encoding.UTF8.GetBytes(FakeBatch(FakeItem(0)).ToJsonString().Replace("\"TEST\"", "\"" + new string('A', 9000) + "\""));
+        var content = new StreamContent(new UnknownLengthStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await _client.PostAsync("/signals", content);
+
+        content.Headers.ContentLength.Should().BeNull();
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    /// <summary>A body whose length is not known up front, so it is sent chunked and only counting can refuse it.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     [Fact]

@@ -41,6 +41,17 @@ public sealed class SignalsHostTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentBatchesAreAllStoredAndAudited()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(b =>
+            _client.PostAsync("/signals", Json(FakeBatch([.. Enumerable.Range(0, 5).Select(i => FakeItem(b * 5 + i))])))));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        _app.StoredCount().Should().Be(40);
+        _app.AuditLines().Should().HaveCount(40);
+    }
+
+    [Fact]
     public async Task StageTwoAbstainsVisiblyForAnItemWithoutHistoryAndTheSignalIsStillMade()
     {
         var response = await _client.PostAsync("/signals", Json(FakeBatch(FakeItem(0, historyRows: 0), FakeItem(1))));
