@@ -17,6 +17,8 @@ public static class ApiDefaults
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        // Swashbuckle describes schemas from MVC's JSON options: the same settings, so "buy" is documented as sent.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Configure(o.JsonSerializerOptions));
         return services;
     }
 

@@ -164,6 +164,7 @@ public sealed class SignalsHostTests : IDisposable
         schemas.TryGetProperty("FeatureBatch", out _).Should().BeTrue();
         schemas.TryGetProperty("Signal", out _).Should().BeTrue();
         schemas.TryGetProperty("SignalExplanation", out _).Should().BeTrue();
+        schemas.GetProperty("SignalAction").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).Should().BeEquivalentTo("hold", "buy", "sell");
         explanation.GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content")
             .GetProperty("application/json").GetProperty("schema").GetRawText().Should().Contain("SignalExplanation");
         var example = signals.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
