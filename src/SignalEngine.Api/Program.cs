@@ -1,5 +1,39 @@
+using Serilog;
+using SignalEngine.Api.Audit;
+using SignalEngine.Api.Health;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Models;
+using SignalEngine.Api.Signals;
+using SignalEngine.Api.Storage;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddDefaultsFromBinaries();
+
+// Application log (request logging included); the audit trail has its own logger below.
+builder.Services.AddAppLogging(builder.Configuration);
+builder.Services.AddApiDefaults();
+
+// The bundle is loaded and checked at start: a bad path or artifact stops the process, not the first request.
+builder.Services.AddSignalPipeline();
+builder.Services.AddSignalStore();
+builder.Services.AddAuditLog();
+builder.Services.AddSingleton<SignalRecorder>(); // store + audit, all or nothing, before any answer
+builder.Services.AddReadinessChecks();
+builder.Services.AddSignalsSwagger();
+
 var app = builder.Build();
-app.Run();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSerilogRequestLogging();
+app.UseSwagger();
+app.UseSwaggerUI();
+
+app.MapSignals();
+app.MapModels();
+app.MapHealth();
+
+// A bad configuration or bundle ends here with one line on stderr and exit code 1.
+return StartupFailure.RunOrExplain(app);
 
 public partial class Program;

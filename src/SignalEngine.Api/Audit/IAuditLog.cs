@@ -1,0 +1,27 @@
+using SignalEngine.Api.Storage;
+
+namespace SignalEngine.Api.Audit;
+
+/// <summary>
+/// The audit trail: one structured event per signal, written and flushed before the signal is acknowledged. Unlike
+/// the application log, a failed write is an error the caller sees (<see cref="AuditWriteException"/>).
+/// </summary>
+public interface IAuditLog
+{
+    /// <summary>Writes one "signal.issued" event per record, in order; throws <see cref="AuditWriteException"/> on any failure.</summary>
+    void SignalsIssued(IReadOnlyList<SignalRecord> records, AuditContext context);
+
+    /// <summary>
+    /// Compensates issued events whose signals were then not stored (the store's commit failed): one "signal.voided"
+    /// event per id. Throws <see cref="AuditWriteException"/> on failure.
+    /// </summary>
+    void SignalsVoided(IReadOnlyList<Guid> ids, string reason, AuditContext context);
+
+    /// <summary>True when the audit file of today can be opened for appending now.</summary>
+    bool IsWritable();
+}
+
+/// <summary>The request an audit event belongs to.</summary>
+public sealed record AuditContext(string RequestId, string? TraceId);
+
+public sealed class AuditWriteException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,16 @@
+using Serilog;
+using Serilog.Events;
+
+namespace SignalEngine.Api.Hosting;
+
+public static class AppLogging
+{
+    /// <summary>The application log: Serilog to the console, levels from the "Serilog" configuration section.</summary>
+    public static IServiceCollection AddAppLogging(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSerilog((provider, logger) => logger
+            .ReadFrom.Configuration(configuration)
+            // The host logs a failed start with its stack trace; Program prints the one line an operator needs instead.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
+            .Enrich.FromLogContext()
+            .WriteTo.Console());
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SignalEngine.Labels;
+using SignalEngine.Stages;
+using SignalEngine.Training;
+
+namespace SignalEngine.Api.Models;
+
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/models").WithTags("Models");
+        group.MapGet("/current", GetCurrent)
+            .WithName("GetCurrentModel")
+            .WithSummary("The model being served: what a client must send and how well it did out of sample");
+        return routes;
+    }
+
+    private static Ok<ModelDescription> GetCurrent(ActiveBundle active)
+    {
+        var bundle = active.Current.Bundle;
+        var manifest = bundle.Manifest;
+        return TypedResults.Ok(new ModelDescription(
+            manifest.Version,
+            manifest.Created,
+            manifest.Parent,
+            manifest.FeatureSchema,
+            manifest.WindowLength,
+            manifest.WindowLength - 1,
+            new ModelStages(bundle.TreeFilter.Model, bundle.SequenceRefiners.Select(r => r.Model).ToArray(), bundle.MetaLearner.Model),
+            manifest.Labels,
+            manifest.Metrics.ToDictionary(
+                stage => stage.Key,
+                stage => (IReadOnlyDictionary<string, double?>)stage.Value.ToDictionary(m => m.Key, m => double.IsFinite(m.Value) ? m.Value : (double?)null)),
+            manifest.Hyperparameters,
+            manifest.TrainingDataFile,
+            manifest.TrainingDataSha256));
+    }
+}
+
+/// <summary>The served model as a client sees it.</summary>
+/// <param name="FeatureSchema">Feature names every item (and every history row) must carry, in the model's order.</param>
+/// <param name="WindowLength">T: rows per stage-2 window, the item's own row included.</param>
+/// <param name="HistoryLength">T - 1: history rows an item needs for stage 2 not to abstain.</param>
+/// <param name="Metrics">Out-of-sample (walk-forward) metrics per stage; null where a metric is undefined on the
+/// out-of-sample data (the manifest's NaN or infinity, e.g. precision with no positive prediction): JSON has no NaN.</param>
+public sealed record ModelDescription(
+    string Version,
+    DateTimeOffset Created,
+    string? Parent,
+    IReadOnlyList<string> FeatureSchema,
+    int WindowLength,
+    int HistoryLength,
+    ModelStages Stages,
+    LabelConfig Labels,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>> Metrics,
+    TrainingOptions Hyperparameters,
+    string TrainingDataFile,
+    string TrainingDataSha256);
+
+public sealed record ModelStages(ModelStamp TreeFilter, IReadOnlyList<ModelStamp> Sequence, ModelStamp Meta);

@@ -1,0 +1,37 @@
+using SignalEngine.Features;
+using SignalEngine.Pipeline;
+
+namespace SignalEngine.Api.Signals;
+
+/// <summary>The body of POST /signals (documentation and stored-input shape; the handler parses it by hand).</summary>
+public sealed record FeatureBatch(IReadOnlyList<FeatureBatchItem> Items);
+
+/// <summary>One bar to make a signal for.</summary>
+/// <param name="Features">Every feature of the model's schema (GET /models/current), by name, finite numbers.</param>
+/// <param name="History">Earlier bars' features, oldest first; the last T - 1 feed stage 2, which abstains without them.</param>
+/// <param name="Context">Regime (low, normal, high) and liquidity; what is left out is derived from the features.</param>
+public sealed record FeatureBatchItem(
+    string Instrument,
+    DateTimeOffset Timestamp,
+    IReadOnlyDictionary<string, double> Features,
+    IReadOnlyList<IReadOnlyDictionary<string, double>>? History,
+    MarketContext? Context)
+{
+    /// <summary>A validated input in the request's own shape (named features), as it is stored and audited.</summary>
+    public static FeatureBatchItem From(SignalInput input, FeatureSchema schema) => new(
+        input.Instrument,
+        input.Timestamp,
+        Named(input.Features, schema),
+        input.History.Select(row => Named(row, schema)).ToArray(),
+        input.Context);
+
+    private static IReadOnlyDictionary<string, double> Named(double[] row, FeatureSchema schema)
+    {
+        var named = new Dictionary<string, double>(schema.Count, StringComparer.Ordinal);
+        for (var f = 0; f < schema.Count; f++) named.Add(schema.Names[f], row[f]);
+        return named;
+    }
+}
+
+/// <summary>The answer of POST /signals: one signal per item, in item order.</summary>
+public sealed record SignalBatch(IReadOnlyList<Signal> Signals);

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SignalEngine.Features;
+using SignalEngine.Pipeline;
+
+namespace SignalEngine.Api.Signals;
+
+/// <summary>A parsed feature batch: the items in order, or every problem found keyed by the field ("items[3].features.rsi_14").</summary>
+public sealed record FeatureBatchParse(IReadOnlyList<SignalInput> Items, IDictionary<string, string[]>? Errors)
+{
+    public bool IsValid => Errors is null;
+}
+
+/// <summary>
+/// Parses and validates a POST /signals body against the served schema by hand, rather than by model binding, so
+/// every problem can name the item, the row and the field, and no bad input ever reaches a stage.
+/// </summary>
+public static class FeatureBatchReader
+{
+    public const string Missing = "missing";
+    public const string UnknownFeature = "unknown feature";
+    public const string UnknownField = "unknown field";
+    public const string Duplicate = "duplicate";
+    public const string NotFinite = "must be a finite number";
+    public const string NotANumber = "must be a number";
+    public const string NotATimestamp = "must be an ISO-8601 timestamp, e.g. 2024-01-02T15:30:00Z";
+    public const int MaxErrors = 100;
+    private const int MaxInstrumentLength = 200;
+
+    public static FeatureBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems)
+    {
+        var errors = new Errors();
+        using var document = Parse(body, errors);
+        if (document is null) return errors.Result();
+
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("body", "must be a JSON object with an \"items\" array");
+            return errors.Result();
+        }
+        JsonElement? items = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.NameEquals("items")) items = property.Value;
+            else errors.Add(property.Name, UnknownField);
+        }
+        if (items is not { ValueKind: JsonValueKind.Array } array)
+        {
+            errors.Add("items", items is null ? Missing : "must be an array");
+            return errors.Result();
+        }
+        var count = array.GetArrayLength();
+        if (count == 0) errors.Add("items", "empty batch: send at least one item");
+        if (count > maxItems) errors.Add("items", $"too many items: {count}, at most {maxItems} per batch");
+        if (errors.Any) return errors.Result();
+
+        var columns = new Dictionary<string, int>(schema.Count, StringComparer.Ordinal);
+        for (var f = 0; f < schema.Count; f++) columns[schema.Names[f]] = f;
+        var inputs = new List<SignalInput>(count);
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (ReadItem(item, $"items[{index}]", columns, schema, errors) is { } input) inputs.Add(input);
+            if (errors.Full) break;
+            index++;
+        }
+        return errors.Any ? errors.Result() : new FeatureBatchParse(inputs, null);
+    }
+
+    private static JsonDocument? Parse(ReadOnlyMemory<byte> body, Errors errors)
+    {
+        var options = new JsonDocumentOptions { MaxDepth = 16 };
+        try
+        {
+            return JsonDocument.Parse(body, options);
+        }
+        catch (JsonException e)
+        {
+            // Clients that write NaN or Infinity bare (Python's json module does) get the item and field named
+            // rather than a parse position: the literals are quoted, and then rejected as non-finite below.
+            if (NonFiniteLiterals.TryQuote(body.Span, out var quoted))
+            {
+                try { return JsonDocument.Parse(quoted, options); }
+                catch (JsonException) { }
+            }
+            errors.Add("body", $"malformed JSON: {e.Message.ReplaceLineEndings(" ")}");
+            return null;
+        }
+    }
+
+    private static SignalInput? ReadItem(JsonElement item, string at, Dictionary<string, int> columns, FeatureSchema schema, Errors errors)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, "must be an object");
+            return null;
+        }
+        var before = errors.Count;
+        string? instrument = null;
+        DateTimeOffset? timestamp = null;
+        double[]? features = null;
+        var history = new List<double[]>();
+        MarketContext? context = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in item.EnumerateObject())
+        {
+            var field = $"{at}.{property.Name}";
+            if (!seen.Add(property.Name))
+            {
+                errors.Add(field, Duplicate);
+                continue;
+            }
+            switch (property.Name)
+            {
+                case "instrument":
+                    instrument = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    if (string.IsNullOrWhiteSpace(instrument) || instrument.Length > MaxInstrumentLength)
+                    {
+                        errors.Add(field, $"must be a non-empty string of at most {MaxInstrumentLength} characters");
+                    }
+                    break;
+                case "timestamp":
+                    timestamp = ReadTimestamp(property.Value);
+                    if (timestamp is null) errors.Add(field, NotATimestamp);
+                    break;
+                case "features":
+                    features = ReadRow(property.Value, field, columns, schema, errors);
+                    break;
+                case "history":
+                    if (property.Value.ValueKind == JsonValueKind.Null) break;
+                    if (property.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        errors.Add(field, "must be an array of feature rows, oldest first");
+                        break;
+                    }
+                    var row = 0;
+                    foreach (var element in property.Value.EnumerateArray())
+                    {
+                        if (ReadRow(element, $"{field}[{row}]", columns, schema, errors) is { } values) history.Add(values);
+                        row++;
+                    }
+                    break;
+                case "context":
+                    context = ReadContext(property.Value, field, errors);
+                    break;
+                default:
+                    errors.Add(field, UnknownField);
+                    break;
+            }
+        }
+        if (!seen.Contains("instrument")) errors.Add($"{at}.instrument", Missing);
+        if (!seen.Contains("timestamp")) errors.Add($"{at}.timestamp", Missing);
+        if (!seen.Contains("features")) errors.Add($"{at}.features", Missing);
+        if (errors.Count > before || instrument is null || timestamp is null || features is null) return null;
+        return new SignalInput(instrument, timestamp.Value, features, history, context);
+    }
+
+    /// <summary>A row of features by name: every schema feature exactly once, nothing else, all finite.</summary>
+    private static double[]? ReadRow(JsonElement element, string at, Dictionary<string, int> columns, FeatureSchema schema, Errors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, "must be an object of feature values by name");
+            return null;
+        }
+        var before = errors.Count;
+        var row = new double[schema.Count];
+        var seen = new bool[schema.Count];
+        foreach (var property in element.EnumerateObject())
+        {
+            var field = $"{at}.{property.Name}";
+            if (!columns.TryGetValue(property.Name, out var column))
+            {
+                errors.Add(field, UnknownFeature);
+                continue;
+            }
+            if (seen[column])
+            {
+                errors.Add(field, Duplicate);
+                continue;
+            }
+            seen[column] = true;
+            if (ReadFinite(property.Value, field, errors) is { } value) row[column] = value;
+        }
+        for (var f = 0; f < schema.Count; f++)
+        {
+            if (!seen[f]) errors.Add($"{at}.{schema.Names[f]}", Missing);
+        }
+        return errors.Count > before ? null : row;
+    }
+
+    private static double? ReadFinite(JsonElement value, string field, Errors errors)
+    {
+        switch (value.ValueKind)
+        {
+            // TryGetDouble refuses numbers that overflow to infinity.
+            case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
+                return number;
+            case JsonValueKind.Number:
+                errors.Add(field, NotFinite);
+                return null;
+            case JsonValueKind.String when NonFiniteLiterals.IsNonFinite(value.GetString()):
+                errors.Add(field, $"{NotFinite}, got {value.GetString()}");
+                return null;
+            default:
+                errors.Add(field, NotANumber);
+                return null;
+        }
+    }
+
+    private static DateTimeOffset? ReadTimestamp(JsonElement value)
+    {
+        // ISO-8601 as System.Text.Json reads it; a timestamp without an offset is taken as UTC, not as server time.
+        if (value.ValueKind != JsonValueKind.String || !value.TryGetDateTimeOffset(out _)) return null;
+        return DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed
+            : null;
+    }
+
+    private static MarketContext? ReadContext(JsonElement element, string at, Errors errors)
+    {
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, "must be an object with regime and/or liquidity");
+            return null;
+        }
+        string? regime = null;
+        double? liquidity = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var field = $"{at}.{property.Name}";
+            switch (property.Name)
+            {
+                case "regime" when property.Value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "regime":
+                    regime = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    if (regime is null || !MarketRegime.IsKnown(regime))
+                    {
+                        errors.Add(field, $"unknown regime: expected one of {string.Join(", ", MarketRegime.All)}");
+                    }
+                    break;
+                case "liquidity" when property.Value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "liquidity":
+                    liquidity = ReadFinite(property.Value, field, errors);
+                    break;
+                default:
+                    errors.Add(field, UnknownField);
+                    break;
+            }
+        }
+        return new MarketContext(regime, liquidity);
+    }
+
+    /// <summary>Errors by field, capped so a hopeless 10,000-item batch does not answer with a megabyte of them.</summary>
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
+
+        public int Count { get; private set; }
+        public bool Any => Count > 0;
+        public bool Full => Count >= MaxErrors;
+
+        public void Add(string field, string message)
+        {
+            if (Full) return;
+            if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
+            messages.Add(message);
+            Count++;
+            if (Full) _byField["errors"] = [$"more than {MaxErrors} problems; the first {MaxErrors} are listed"];
+        }
+
+        public FeatureBatchParse Result() =>
+            new([], _byField.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+    }
+}
+
+/// <summary>NaN and Infinity as bare JSON tokens, which JSON does not allow but some clients write.</summary>
+internal static class NonFiniteLiterals
+{
+    private static readonly string[] Literals = ["NaN", "Infinity", "-Infinity", "+Infinity"];
+
+    public static bool IsNonFinite(string? text) => text is not null && Literals.Contains(text, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The body with bare NaN / Infinity tokens (outside strings) quoted; false when there are none.</summary>
+    public static bool TryQuote(ReadOnlySpan<byte> json, out byte[] quoted)
+    {
+        var output = new List<byte>(json.Length + 16);
+        var inString = false;
+        var found = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var b = json[i];
+            if (inString)
+            {
+                output.Add(b);
+                if (b == (byte)'\\' && i + 1 < json.Length) output.Add(json[++i]);
+                else if (b == (byte)'"') inString = false;
+                continue;
+            }
+            if (b == (byte)'"')
+            {
+                inString = true;
+                output.Add(b);
+                continue;
+            }
+            string? literal = null;
+            foreach (var candidate in Literals)
+            {
+                if (json[i..].StartsWith(Encoding.ASCII.GetBytes(candidate))) literal = candidate;
+            }
+            if (literal is not null)
+            {
+                found = true;
+                output.Add((byte)'"');
+                output.AddRange(Encoding.ASCII.GetBytes(literal));
+                output.Add((byte)'"');
+                i += literal.Length - 1;
+                continue;
+            }
+            output.Add(b);
+        }
+        quoted = [.. output];
+        return found;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SignalEngine.Api.Audit;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Storage;
+using SignalEngine.Features;
+using SignalEngine.Pipeline;
+
+namespace SignalEngine.Api.Signals;
+
+/// <summary>
+/// Stores and audits a batch of signals before any is answered, all or nothing.
+/// Order: (1) every row is inserted in one store transaction, invisible to readers; (2) every audit event is written
+/// and flushed, inside that transaction; (3) the transaction commits. An audit failure rolls the rows back; a store
+/// failure before the audit leaves no audit event; a commit failure after the audit is compensated by one
+/// "signal.voided" audit event per id. The client gets 503 in every failure and no signal. What a reader of the audit
+/// file can rely on: every answered id has exactly one "signal.issued" event, and an issued event without a stored
+/// signal is either voided or belongs to a batch that failed mid-audit (the sink itself broken).
+/// </summary>
+public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<SignalRecorder> logger)
+{
+    /// <summary>
+    /// The records of a batch as they will be stored, answered and audited, or, per item, why one cannot be: a stage
+    /// whose output is not finite (extreme but finite inputs can overflow a model) is refused as that item's problem.
+    /// </summary>
+    public static IReadOnlyList<SignalRecord> Prepare(IReadOnlyList<PipelineResult> results, FeatureSchema schema, out IDictionary<string, string[]>? errors)
+    {
+        var created = DateTimeOffset.UtcNow;
+        var records = new List<SignalRecord>(results.Count);
+        errors = null;
+        for (var i = 0; i < results.Count; i++)
+        {
+            try
+            {
+                records.Add(ToRecord(results[i], schema, created));
+            }
+            catch (ArgumentException) // System.Text.Json refuses NaN and infinity
+            {
+                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+                errors[$"items[{i}]"] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
+            }
+        }
+        return records;
+    }
+
+    public async Task<bool> TryRecordAsync(IReadOnlyList<SignalRecord> records, HttpContext http, CancellationToken cancellationToken)
+    {
+        var context = new AuditContext(http.TraceIdentifier, Activity.Current?.TraceId.ToString());
+        var audited = false;
+        try
+        {
+            await store.SaveAsync(records, _ =>
+            {
+                audited = true;
+                audit.SignalsIssued(records, context);
+                return Task.CompletedTask;
+            }, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Count, audited);
+            if (audited && e is not AuditWriteException) Void(records, context, e);
+            return false;
+        }
+    }
+
+    private void Void(IReadOnlyList<SignalRecord> records, AuditContext context, Exception cause)
+    {
+        try
+        {
+            audit.SignalsVoided(records.Select(r => r.Id).ToArray(), $"not stored: {cause.Message.ReplaceLineEndings(" ")}", context);
+        }
+        catch (AuditWriteException e)
+        {
+            logger.LogCritical(e, "Audited signals {Ids} were not stored and could not be voided", records.Select(r => r.Id));
+        }
+    }
+
+    private static SignalRecord ToRecord(PipelineResult result, FeatureSchema schema, DateTimeOffset created) => new(
+        result.Signal.Id,
+        result.Signal.Instrument,
+        result.Signal.Timestamp,
+        result.Signal.Action,
+        result.Signal.ModelVersion,
+        created,
+        JsonSerializer.Serialize(result.Signal, ApiDefaults.Json),
+        JsonSerializer.Serialize(result.Explanation, ApiDefaults.Json),
+        JsonSerializer.Serialize(FeatureBatchItem.From(result.Input, schema), ApiDefaults.Json));
+}

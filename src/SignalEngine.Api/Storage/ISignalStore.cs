@@ -1,0 +1,20 @@
+namespace SignalEngine.Api.Storage;
+
+/// <summary>Where signals are kept: SQLite embedded by default, a shared database for several replicas.</summary>
+public interface ISignalStore
+{
+    /// <summary>Creates the database and its table when they do not exist yet; run once at start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves a batch in one transaction: all of it or none. <paramref name="beforeCommit"/> runs once every row is
+    /// written and before the commit; if it throws, the transaction is rolled back and the exception propagates.
+    /// </summary>
+    Task SaveAsync(IReadOnlyList<SignalRecord> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken);
+
+    /// <summary>The stored signal, or null for an unknown id.</summary>
+    Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>True when the store answers a query now.</summary>
+    Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SignalEngine.Labels;
+
+namespace SignalEngine.Api.Storage;
+
+/// <summary>
+/// The embedded signal store. The SQL is kept to what PostgreSQL runs unchanged (named parameters, TEXT columns,
+/// ISO-8601 UTC timestamps that sort as time); only the WAL pragma is SQLite's own.
+/// </summary>
+public sealed class SqliteSignalStore(string path) : ISignalStore
+{
+    internal const string CreateTable = """
+        CREATE TABLE IF NOT EXISTS signals (
+            id VARCHAR(36) NOT NULL PRIMARY KEY,
+            instrument VARCHAR(200) NOT NULL,
+            signal_time VARCHAR(40) NOT NULL,
+            action VARCHAR(8) NOT NULL,
+            model_version VARCHAR(200) NOT NULL,
+            created_at VARCHAR(40) NOT NULL,
+            signal_json TEXT NOT NULL,
+            explanation_json TEXT NOT NULL,
+            input_json TEXT NOT NULL
+        )
+        """;
+
+    internal const string CreateIndex = "CREATE INDEX IF NOT EXISTS ix_signals_instrument_time ON signals (instrument, signal_time)";
+
+    private const string Insert = """
+        INSERT INTO signals (id, instrument, signal_time, action, model_version, created_at, signal_json, explanation_json, input_json)
+        VALUES (@id, @instrument, @signal_time, @action, @model_version, @created_at, @signal_json, @explanation_json, @input_json)
+        """;
+
+    private const string Select = """
+        SELECT id, instrument, signal_time, action, model_version, created_at, signal_json, explanation_json, input_json
+        FROM signals WHERE id = @id
+        """;
+
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public string Path { get; } = path;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { } folder) Directory.CreateDirectory(folder);
+        await using var connection = await OpenAsync(cancellationToken);
+        // WAL lets readers (GET /signals/{id}, readiness) proceed while a batch is being written.
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken);
+        await ExecuteAsync(connection, CreateTable, cancellationToken);
+        await ExecuteAsync(connection, CreateIndex, cancellationToken);
+    }
+
+    public async Task SaveAsync(IReadOnlyList<SignalRecord> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the write lock is taken up front, so concurrent batches queue instead of failing mid-way.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Insert;
+        string[] names = ["@id", "@instrument", "@signal_time", "@action", "@model_version", "@created_at", "@signal_json", "@explanation_json", "@input_json"];
+        var parameters = names.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
+        foreach (var record in batch)
+        {
+            parameters[0].Value = record.Id.ToString("D");
+            parameters[1].Value = record.Instrument;
+            parameters[2].Value = Format(record.Timestamp);
+            parameters[3].Value = record.Action.ToString().ToLowerInvariant();
+            parameters[4].Value = record.ModelVersion;
+            parameters[5].Value = Format(record.Created);
+            parameters[6].Value = record.SignalJson;
+            parameters[7].Value = record.ExplanationJson;
+            parameters[8].Value = record.InputJson;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (beforeCommit is not null) await beforeCommit(cancellationToken);
+        // Not cancellable past this point: once the audit holds the batch, only a failure may stop the commit.
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    public async Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Select;
+        command.Parameters.AddWithValue("@id", id.ToString("D"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new SignalRecord(
+            Guid.Parse(reader.GetString(0)),
+            reader.GetString(1),
+            Parse(reader.GetString(2)),
+            Enum.Parse<SignalAction>(reader.GetString(3), ignoreCase: true),
+            reader.GetString(4),
+            Parse(reader.GetString(5)),
+            reader.GetString(6),
+            reader.GetString(7),
+            reader.GetString(8));
+    }
+
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "SELECT 1 FROM signals LIMIT 1", cancellationToken);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

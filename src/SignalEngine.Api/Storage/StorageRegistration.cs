@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using SignalEngine.Api.Hosting;
+
+namespace SignalEngine.Api.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>The signal store chosen by configuration, its database created at start.</summary>
+    public static IServiceCollection AddSignalStore(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISignalStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
+        });
+        services.AddHostedService<StoreStartup>();
+        return services;
+    }
+
+    private sealed class StoreStartup(ISignalStore store) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await store.InitializeAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                var where = store is SqliteSignalStore sqlite ? sqlite.Path : "the signal store";
+                throw new StartupException($"{where}: cannot create the signal store ({e.Message.ReplaceLineEndings(" ")})", e);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

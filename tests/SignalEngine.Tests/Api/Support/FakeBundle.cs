@@ -1,0 +1,117 @@
+using SignalEngine.Bundle;
+using SignalEngine.Labels;
+using SignalEngine.Stages;
+using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Stages.SequenceRefiner;
+using SignalEngine.Stages.TreeFilter;
+using SignalEngine.Training;
+
+namespace SignalEngine.Tests.Api.Support;
+
+/// <summary>
+/// A bundle of hand-written stages with known answers, for the host tests that are about HTTP, validation, storage
+/// and audit rather than about models: stage 1 passes an item when ret_1 + macd + rsi_14 / 100 is positive, stage 2
+/// says 0.7 up given a window and abstains without one, stage 3 turns those into probabilities.
+/// </summary>
+public static class FakeBundle
+{
+    public static readonly string[] Schema = ["ret_1", "rsi_14", "macd"];
+    public const int WindowLength = 3;
+    public const string Version = "fake-1";
+
+    public static ModelBundle Create() => new(
+        "/fake/bundle",
+        new BundleManifest
+        {
+            Version = Version,
+            Created = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero),
+            TrainingDataFile = "fake.csv",
+            TrainingDataSha256 = new string('0', 64),
+            FeatureSchema = Schema,
+            WindowLength = WindowLength,
+            Labels = new LabelConfig(),
+            Hyperparameters = new TrainingOptions(),
+            Metrics = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precision"] = double.NaN } },
+            Artifacts = [],
+        },
+        new Tree(),
+        [new Refiner()],
+        new Meta());
+
+    private sealed class Tree : ITreeFilter
+    {
+        public ModelStamp Model { get; } = new("fake-tree", Version);
+
+        public TreeFilterResult Evaluate(ReadOnlySpan<double> features)
+        {
+            var score = Score(features);
+            var p = 1 / (1 + Math.Exp(-score));
+            var passed = score > 0;
+            return new TreeFilterResult(p, score, passed, passed ? null : $"filtered at stage 1: p(actionable) {p:0.000} below 0.5", [], [new TreeModelScore("fake-tree", score, p)]);
+        }
+
+        public TreeExplanation Explain(ReadOnlySpan<double> features)
+        {
+            FeatureContribution[] contributions =
+            [
+                new("ret_1", features[0], features[0]),
+                new("rsi_14", features[1], features[1] / 100),
+                new("macd", features[2], features[2]),
+            ];
+            return new TreeExplanation(0, Score(features), contributions, []);
+        }
+
+        private static double Score(ReadOnlySpan<double> f) => f[0] + f[1] / 100 + f[2];
+    }
+
+    private sealed class Refiner : ISequenceRefiner
+    {
+        public ModelStamp Model { get; } = new("fake-lstm", Version);
+        public int WindowLength => FakeBundle.WindowLength;
+
+        public IReadOnlyList<SequenceRefinerResult> Refine(IReadOnlyList<double[][]?> windows) =>
+            windows.Select(w => w is null
+                ? new SequenceRefinerResult("fake-lstm", null, "abstained: needs 2 history rows")
+                : new SequenceRefinerResult("fake-lstm", 0.7, null)).ToArray();
+
+        public SequenceAttribution Attribute(double[][] window) => new(
+            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15], 0);
+
+        public void Dispose() { }
+    }
+
+    private sealed class Meta : IMetaLearner
+    {
+        public ModelStamp Model { get; } = new("fake-meta", Version);
+        public IReadOnlyList<string> InputNames { get; } = ["tree.p", "lstm.p"];
+
+        public MetaDecision Decide(MetaInput input)
+        {
+            var probabilities = Probabilities(input);
+            var action = probabilities.Buy >= probabilities.Sell && probabilities.Buy >= probabilities.Hold ? SignalAction.Buy
+                : probabilities.Sell >= probabilities.Hold ? SignalAction.Sell : SignalAction.Hold;
+            return DecideAs(input, action);
+        }
+
+        public MetaDecision DecideAs(MetaInput input, SignalAction action)
+        {
+            var probabilities = Probabilities(input);
+            var confidence = probabilities.Of(action);
+            return new MetaDecision(
+                action,
+                confidence,
+                probabilities,
+                new CredibleInterval(Math.Max(0, confidence - 0.1), Math.Min(1, confidence + 0.1), 0.9),
+                [new LogitContribution("tree.p", input.TreeProbability, input.TreeProbability, -input.TreeProbability, 0)],
+                0.05);
+        }
+
+        private static ClassProbabilities Probabilities(MetaInput input)
+        {
+            var up = input.SequenceProbabilities.FirstOrDefault() ?? 0.5;
+            var buy = input.TreeProbability * up;
+            var sell = input.TreeProbability * (1 - up);
+            return new ClassProbabilities(buy, sell, 1 - buy - sell);
+        }
+    }
+}
