@@ -6,7 +6,12 @@ namespace SignalEngine.Stages.TreeFilter;
 /// </summary>
 internal sealed class BoostedEnsemble
 {
-    public BoostedEnsemble(string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration)
+    /// <summary>Per tree: 8,192 doubles (64 KB) at most, so even 1,000 tabulated trees stay within tens of MB.</summary>
+    public const int DefaultTableLimit = 8192;
+
+    private readonly Lazy<ShapTable?[]> tables;
+
+    public BoostedEnsemble(string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration, int tableLimit = DefaultTableLimit)
     {
         Name = name;
         Trees = trees;
@@ -16,6 +21,9 @@ internal sealed class BoostedEnsemble
         var expected = bias;
         foreach (var tree in trees) expected += tree.ExpectedValue();
         ExpectedRawScore = expected;
+        var featureCount = trees.Count == 0 ? 0 : trees.Max(t => t.NodeCount == 0 ? 0 : t.SplitFeatures.Max() + 1);
+        // Built on the first explanation, so loading a bundle that only scores costs nothing extra.
+        tables = new Lazy<ShapTable?[]>(() => trees.Select(t => ShapTable.TryBuild(t, featureCount, tableLimit)).ToArray());
     }
 
     public string Name { get; }
@@ -37,8 +45,16 @@ internal sealed class BoostedEnsemble
     /// <summary>Adds the raw score's Shapley values to <paramref name="phi"/>; the path buffer fits <see cref="MaxDepth"/>.</summary>
     public void AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
     {
-        for (var t = 0; t < Trees.Count; t++) TreeShap.Accumulate(Trees[t], features, phi, path);
+        var tabulated = tables.Value;
+        for (var t = 0; t < Trees.Count; t++)
+        {
+            if (tabulated[t] is { } table) table.Accumulate(features, phi);
+            else TreeShap.Accumulate(Trees[t], features, phi, path);
+        }
     }
+
+    /// <summary>How many trees explain by table lookup, and the tables' total size in values.</summary>
+    public (int Trees, long Entries) Tabulated => (tables.Value.Count(t => t is not null), tables.Value.Sum(t => (long)(t?.Entries ?? 0)));
 
     /// <summary>Total split gain per feature, over every split of every tree.</summary>
     public double[] SplitGainByFeature(int featureCount)

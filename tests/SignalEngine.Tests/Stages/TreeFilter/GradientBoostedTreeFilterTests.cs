@@ -36,17 +36,43 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         foreach (var ensemble in Filter.Ensembles)
         {
             ensemble.Trees.Should().Contain(t => t.SplitFeatures.Distinct().Count() < t.NodeCount, "a feature split twice on one path must be covered");
+            ensemble.Tabulated.Trees.Should().BeGreaterThan(0, "the tabulated path must be covered too");
             var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
             foreach (var row in trained.TestRows.Take(8).Select(ToFloat))
             {
-                var phi = new double[row.Length];
-                ensemble.AccumulateShap(row, phi, path);
                 var expected = BruteForceShapley.Of(ensemble, row);
-                for (var j = 0; j < phi.Length; j++)
+                var perRow = new double[row.Length];
+                foreach (var tree in ensemble.Trees) TreeShap.Accumulate(tree, row, perRow, path);
+                var served = new double[row.Length];
+                ensemble.AccumulateShap(row, served, path);
+                for (var j = 0; j < row.Length; j++)
                 {
-                    phi[j].Should().BeApproximately(expected[j], 1e-9 * Math.Max(1, Math.Abs(expected[j])), $"{ensemble.Name} feature {j}");
+                    var tolerance = 1e-9 * Math.Max(1, Math.Abs(expected[j]));
+                    perRow[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, Algorithm 2");
+                    served[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, as served");
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void TabulatedTreeShapMatchesAlgorithmTwoOnEveryCellBoundary()
+    {
+        // Rows sitting exactly on thresholds, and just above them, are where a cell lookup could disagree with the walk.
+        var tree = Filter.Ensembles[0].Trees.MaxBy(t => t.NodeCount)!;
+        var table = ShapTable.TryBuild(tree, PlantedThreshold.Schema.Count, int.MaxValue)!;
+        var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
+        var random = new Random(7);
+        for (var i = 0; i < 500; i++)
+        {
+            var row = ToFloat(trained.TestRows[i % trained.TestRows.Length]);
+            var node = random.Next(tree.NodeCount);
+            row[tree.SplitFeatures[node]] = i % 2 == 0 ? tree.Thresholds[node] : MathF.BitIncrement(tree.Thresholds[node]);
+            var walked = new double[row.Length];
+            var looked = new double[row.Length];
+            TreeShap.Accumulate(tree, row, walked, path);
+            table.Accumulate(row, looked);
+            looked.Should().Equal(walked);
         }
     }
 
