@@ -9,7 +9,7 @@ internal sealed class BoostedEnsemble
     /// <summary>Per tree: 8,192 doubles (64 KB) at most, so even 1,000 tabulated trees stay within tens of MB.</summary>
     public const int DefaultTableLimit = 8192;
 
-    private readonly Lazy<ShapTable?[]> tables;
+    private readonly Lazy<ExactShap[]> tables;
 
     public BoostedEnsemble(string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration, int tableLimit = DefaultTableLimit)
     {
@@ -23,7 +23,7 @@ internal sealed class BoostedEnsemble
         ExpectedRawScore = expected;
         var featureCount = trees.Count == 0 ? 0 : trees.Max(t => t.NodeCount == 0 ? 0 : t.SplitFeatures.Max() + 1);
         // Built on the first explanation, so loading a bundle that only scores costs nothing extra.
-        tables = new Lazy<ShapTable?[]>(() => trees.Select(t => ShapTable.TryBuild(t, featureCount, tableLimit)).ToArray());
+        tables = new Lazy<ExactShap[]>(() => trees.Select(t => ExactShap.For(t, featureCount, tableLimit)).ToArray());
     }
 
     public string Name { get; }
@@ -45,16 +45,21 @@ internal sealed class BoostedEnsemble
     /// <summary>Adds the raw score's Shapley values to <paramref name="phi"/>; the path buffer fits <see cref="MaxDepth"/>.</summary>
     public void AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
     {
-        var tabulated = tables.Value;
-        for (var t = 0; t < Trees.Count; t++)
+        var exact = tables.Value;
+        for (var t = 0; t < exact.Length; t++)
         {
-            if (tabulated[t] is { } table) table.Accumulate(features, phi);
+            if (exact[t].Grid is { } grid) grid.Accumulate(features, phi);
+            else if (exact[t].Leaves is { } leaves) leaves.Accumulate(features, phi);
             else TreeShap.Accumulate(Trees[t], features, phi, path);
         }
     }
 
-    /// <summary>How many trees explain by table lookup, and the tables' total size in values.</summary>
-    public (int Trees, long Entries) Tabulated => (tables.Value.Count(t => t is not null), tables.Value.Sum(t => (long)(t?.Entries ?? 0)));
+    /// <summary>How many trees explain by a grid lookup, by leaf tables, by Algorithm 2, and the tables' size in values.</summary>
+    public (int Grid, int Leaves, int AlgorithmTwo, long Entries) Tabulated => (
+        tables.Value.Count(t => t.Grid is not null),
+        tables.Value.Count(t => t.Grid is null && t.Leaves is not null),
+        tables.Value.Count(t => t.Grid is null && t.Leaves is null),
+        tables.Value.Sum(t => (long)(t.Grid?.Entries ?? t.Leaves?.Entries ?? 0)));
 
     /// <summary>Total split gain per feature, over every split of every tree.</summary>
     public double[] SplitGainByFeature(int featureCount)

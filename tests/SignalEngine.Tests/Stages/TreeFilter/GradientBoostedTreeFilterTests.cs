@@ -36,19 +36,22 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         foreach (var ensemble in Filter.Ensembles)
         {
             ensemble.Trees.Should().Contain(t => t.SplitFeatures.Distinct().Count() < t.NodeCount, "a feature split twice on one path must be covered");
-            ensemble.Tabulated.Trees.Should().BeGreaterThan(0, "the tabulated path must be covered too");
+            var leafTables = ensemble.Trees.Select(t => LeafPatternShap.TryBuild(t, int.MaxValue)!).ToArray();
             var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
             foreach (var row in trained.TestRows.Take(8).Select(ToFloat))
             {
                 var expected = BruteForceShapley.Of(ensemble, row);
-                var perRow = new double[row.Length];
-                foreach (var tree in ensemble.Trees) TreeShap.Accumulate(tree, row, perRow, path);
+                var algorithmTwo = new double[row.Length];
+                foreach (var tree in ensemble.Trees) TreeShap.Accumulate(tree, row, algorithmTwo, path);
+                var tabulated = new double[row.Length];
+                foreach (var table in leafTables) table.Accumulate(row, tabulated);
                 var served = new double[row.Length];
                 ensemble.AccumulateShap(row, served, path);
                 for (var j = 0; j < row.Length; j++)
                 {
                     var tolerance = 1e-9 * Math.Max(1, Math.Abs(expected[j]));
-                    perRow[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, Algorithm 2");
+                    algorithmTwo[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, Algorithm 2");
+                    tabulated[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, leaf tables");
                     served[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, as served");
                 }
             }
@@ -56,23 +59,36 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     }
 
     [Fact]
-    public void TabulatedTreeShapMatchesAlgorithmTwoOnEveryCellBoundary()
+    public void TabulatedTreeShapMatchesAlgorithmTwoOnThresholdsAndNonFiniteValues()
     {
-        // Rows sitting exactly on thresholds, and just above them, are where a cell lookup could disagree with the walk.
-        var tree = Filter.Ensembles[0].Trees.MaxBy(t => t.NodeCount)!;
-        var table = ShapTable.TryBuild(tree, PlantedThreshold.Schema.Count, int.MaxValue)!;
-        var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
+        // Rows exactly on a threshold, just above one, or non-finite are where a table lookup could part from the walk.
         var random = new Random(7);
-        for (var i = 0; i < 500; i++)
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        foreach (var tree in Filter.Ensembles.SelectMany(e => e.Trees.OrderByDescending(t => t.NodeCount).Take(3)))
         {
-            var row = ToFloat(trained.TestRows[i % trained.TestRows.Length]);
-            var node = random.Next(tree.NodeCount);
-            row[tree.SplitFeatures[node]] = i % 2 == 0 ? tree.Thresholds[node] : MathF.BitIncrement(tree.Thresholds[node]);
-            var walked = new double[row.Length];
-            var looked = new double[row.Length];
-            TreeShap.Accumulate(tree, row, walked, path);
-            table.Accumulate(row, looked);
-            looked.Should().Equal(walked);
+            var grid = ShapTable.TryBuild(tree, PlantedThreshold.Schema.Count, 1 << 22);
+            var leaves = LeafPatternShap.TryBuild(tree, int.MaxValue)!;
+            var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
+            for (var i = 0; i < 300; i++)
+            {
+                var row = ToFloat(trained.TestRows[i % trained.TestRows.Length]);
+                var node = random.Next(tree.NodeCount);
+                row[tree.SplitFeatures[node]] = (i % 3) switch
+                {
+                    0 => tree.Thresholds[node],
+                    1 => MathF.BitIncrement(tree.Thresholds[node]),
+                    _ => specials[i % specials.Length],
+                };
+                var walked = new double[row.Length];
+                TreeShap.Accumulate(tree, row, walked, path);
+                var fromLeaves = new double[row.Length];
+                leaves.Accumulate(row, fromLeaves);
+                fromLeaves.Zip(walked).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-12, $"leaf tables, row {i}");
+                if (grid is null) continue;
+                var fromGrid = new double[row.Length];
+                grid.Accumulate(row, fromGrid);
+                fromGrid.Should().Equal(walked, $"grid, row {i}");
+            }
         }
     }
 

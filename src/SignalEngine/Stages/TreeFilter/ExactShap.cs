@@ -1,0 +1,14 @@
+namespace SignalEngine.Stages.TreeFilter;
+
+/// <summary>
+/// How one tree serves its exact TreeSHAP: a grid lookup when its threshold grid is small, else per-leaf pattern
+/// tables when those are small, else Algorithm 2 on every row (both null). All three give the same values.
+/// </summary>
+internal sealed record ExactShap(ShapTable? Grid, LeafPatternShap? Leaves)
+{
+    public static ExactShap For(DecisionTree tree, int featureCount, int maxEntries)
+    {
+        var grid = ShapTable.TryBuild(tree, featureCount, maxEntries);
+        return new ExactShap(grid, grid is null ? LeafPatternShap.TryBuild(tree, maxEntries) : null);
+    }
+}
