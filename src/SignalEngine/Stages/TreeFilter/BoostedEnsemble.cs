@@ -7,7 +7,7 @@ namespace SignalEngine.Stages.TreeFilter;
 internal sealed class BoostedEnsemble
 {
     /// <summary>Per tree: 8,192 doubles (64 KB) at most, so even 1,000 tabulated trees stay within tens of MB.</summary>
-    public const int DefaultTableLimit = 8192;
+    public const int DefaultTableLimit = 131072;
 
     private readonly Lazy<ExactShap[]> tables;
 

@@ -8,7 +8,8 @@ internal sealed record ExactShap(ShapTable? Grid, LeafPatternShap? Leaves)
 {
     public static ExactShap For(DecisionTree tree, int featureCount, int maxEntries)
     {
-        var grid = ShapTable.TryBuild(tree, featureCount, maxEntries);
-        return new ExactShap(grid, grid is null ? LeafPatternShap.TryBuild(tree, maxEntries) : null);
+        var leaves = LeafPatternShap.TryBuild(tree, maxEntries);
+        var grid = ShapTable.TryBuild(tree, featureCount, maxEntries, leaves);
+        return grid is not null ? new ExactShap(grid, null) : new ExactShap(null, leaves);
     }
 }

@@ -79,7 +79,9 @@ internal sealed class LeafPatternShap
                 var x = row[features[start + i]];
                 // The walk sends NaN right at every split, exactly as it sends +infinity.
                 if (float.IsNaN(x)) x = float.PositiveInfinity;
-                if (x <= upper[start + i] && !(x <= lower[start + i])) pattern |= 1 << i;
+                // Non-short-circuit and no branch on the outcome: which side a row falls is unpredictable.
+                var agrees = (x <= upper[start + i]) & !(x <= lower[start + i]);
+                pattern |= (agrees ? 1 : 0) << i;
             }
             var values = tableStart[l] + pattern * k;
             for (var i = 0; i < k; i++) phi[features[start + i]] += table[values + i];

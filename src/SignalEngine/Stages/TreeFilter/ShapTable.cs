@@ -24,7 +24,8 @@ internal sealed class ShapTable
     public int Entries => values.Length;
 
     /// <summary>The table, or null when it would hold more than <paramref name="maxEntries"/> values.</summary>
-    public static ShapTable? TryBuild(DecisionTree tree, int featureCount, int maxEntries)
+    /// <remarks>Cells are filled from <paramref name="leaves"/> when given (faster), else by Algorithm 2.</remarks>
+    public static ShapTable? TryBuild(DecisionTree tree, int featureCount, int maxEntries, LeafPatternShap? leaves = null)
     {
         if (tree.NodeCount == 0) return null;
         var features = tree.SplitFeatures.Distinct().Order().ToArray();
@@ -53,7 +54,8 @@ internal sealed class ShapTable
                 row[features[k]] = c < thresholds[k].Length ? thresholds[k][c] : MathF.BitIncrement(thresholds[k][^1]);
             }
             Array.Clear(phi);
-            TreeShap.Accumulate(tree, row, phi, path);
+            if (leaves is not null) leaves.Accumulate(row, phi);
+            else TreeShap.Accumulate(tree, row, phi, path);
             for (var k = 0; k < features.Length; k++) values[cell * features.Length + k] = phi[features[k]];
         }
         return new ShapTable(features, thresholds, strides, values);
