@@ -46,9 +46,13 @@ internal sealed class BoostedEnsemble
     public void AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
     {
         var exact = tables.Value;
+        // Find every tree's cell first: the table reads that follow are then independent of each other, so the
+        // processor overlaps their cache misses instead of waiting on one at a time.
+        Span<int> cells = exact.Length <= 1024 ? stackalloc int[exact.Length] : new int[exact.Length];
+        for (var t = 0; t < exact.Length; t++) cells[t] = exact[t].Grid?.CellOf(features) ?? -1;
         for (var t = 0; t < exact.Length; t++)
         {
-            if (exact[t].Grid is { } grid) grid.Accumulate(features, phi);
+            if (exact[t].Grid is { } grid) grid.AddCell(cells[t], phi);
             else if (exact[t].Leaves is { } leaves) leaves.Accumulate(features, phi);
             else TreeShap.Accumulate(Trees[t], features, phi, path);
         }

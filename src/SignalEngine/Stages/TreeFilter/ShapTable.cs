@@ -61,7 +61,10 @@ internal sealed class ShapTable
         return new ShapTable(features, thresholds, strides, values);
     }
 
-    public void Accumulate(ReadOnlySpan<float> row, Span<double> phi)
+    public void Accumulate(ReadOnlySpan<float> row, Span<double> phi) => AddCell(CellOf(row), phi);
+
+    /// <summary>The row's cell: for each feature, how many of the tree's thresholds the row lies above.</summary>
+    public int CellOf(ReadOnlySpan<float> row)
     {
         var cell = 0;
         for (var k = 0; k < features.Length; k++)
@@ -73,6 +76,11 @@ internal sealed class ShapTable
             while (c < cuts.Length && !(x <= cuts[c])) c++;
             cell += c * strides[k];
         }
+        return cell;
+    }
+
+    public void AddCell(int cell, Span<double> phi)
+    {
         var offset = cell * features.Length;
         for (var k = 0; k < features.Length; k++) phi[features[k]] += values[offset + k];
     }

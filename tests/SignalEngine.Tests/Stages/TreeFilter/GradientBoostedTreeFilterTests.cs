@@ -92,6 +92,28 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(600)]
+    public void SmallerTableBudgetsFallBackToLeafTablesOrAlgorithmTwoWithTheSameValues(int tableLimit)
+    {
+        foreach (var ensemble in Filter.Ensembles)
+        {
+            var budgeted = new BoostedEnsemble(ensemble.Name, ensemble.Trees, ensemble.Bias, ensemble.Calibration, tableLimit);
+            var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
+            if (tableLimit == 0) budgeted.Tabulated.AlgorithmTwo.Should().Be(ensemble.Trees.Count);
+            else budgeted.Tabulated.Leaves.Should().BeGreaterThan(0);
+            foreach (var row in trained.TestRows.Take(40).Select(ToFloat))
+            {
+                var served = new double[row.Length];
+                var fallback = new double[row.Length];
+                ensemble.AccumulateShap(row, served, path);
+                budgeted.AccumulateShap(row, fallback, path);
+                fallback.Zip(served).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-12 * Math.Max(1, Math.Abs(p.Second)));
+            }
+        }
+    }
+
     [Fact]
     public void ExplanationContributionsSumToTheScoreOnEveryRow()
     {
