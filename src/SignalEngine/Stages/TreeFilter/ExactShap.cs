@@ -4,12 +4,12 @@ namespace SignalEngine.Stages.TreeFilter;
 /// How one tree serves its exact TreeSHAP: a grid lookup when its threshold grid is small, else per-leaf pattern
 /// tables when those are small, else Algorithm 2 on every row (both null). All three give the same values.
 /// </summary>
-internal sealed record ExactShap(ShapTable? Grid, LeafPatternShap? Leaves)
+internal sealed record ExactShap(ThresholdGridShap? Grid, LeafPatternShap? Leaves)
 {
     public static ExactShap For(DecisionTree tree, int featureCount, int maxEntries)
     {
         var leaves = LeafPatternShap.TryBuild(tree, maxEntries);
-        var grid = ShapTable.TryBuild(tree, featureCount, maxEntries, leaves);
+        var grid = ThresholdGridShap.TryBuild(tree, featureCount, maxEntries, leaves);
         return grid is not null ? new ExactShap(grid, null) : new ExactShap(null, leaves);
     }
 }

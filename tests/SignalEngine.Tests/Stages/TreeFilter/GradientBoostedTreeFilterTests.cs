@@ -66,7 +66,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
         foreach (var tree in Filter.Ensembles.SelectMany(e => e.Trees.OrderByDescending(t => t.NodeCount).Take(3)))
         {
-            var grid = ShapTable.TryBuild(tree, PlantedThreshold.Schema.Count, 1 << 22);
+            var grid = ThresholdGridShap.TryBuild(tree, PlantedThreshold.Schema.Count, 1 << 22);
             var leaves = LeafPatternShap.TryBuild(tree, int.MaxValue)!;
             var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
             for (var i = 0; i < 300; i++)
@@ -255,6 +255,21 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage($"*{artifact}*");
+    }
+
+    [Fact]
+    public void LoadingATreeWhoseChildPointsBackFailsInsteadOfLooping()
+    {
+        var copy = trained.CopyBundle();
+        var path = Path.Combine(copy, "stage1/trees.json");
+        var json = File.ReadAllText(path);
+        var start = json.IndexOf("\"leftChildren\":[", StringComparison.Ordinal) + "\"leftChildren\":[".Length;
+        var end = json.IndexOf(',', start);
+        File.WriteAllText(path, json[..start] + "0" + json[end..]);
+
+        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*stage1/trees.json*tree 0*out of order*");
     }
 
     [Fact]

@@ -6,14 +6,14 @@ namespace SignalEngine.Stages.TreeFilter;
 /// thresholds cut: run Algorithm 2 once per cell and serving an explanation becomes a cell lookup and one add
 /// per feature the tree uses. Built only while the table stays small; other trees run Algorithm 2 per row.
 /// </summary>
-internal sealed class ShapTable
+internal sealed class ThresholdGridShap
 {
     private readonly int[] features;
     private readonly float[][] thresholds;
     private readonly int[] strides;
     private readonly double[] values;
 
-    private ShapTable(int[] features, float[][] thresholds, int[] strides, double[] values)
+    private ThresholdGridShap(int[] features, float[][] thresholds, int[] strides, double[] values)
     {
         this.features = features;
         this.thresholds = thresholds;
@@ -25,7 +25,7 @@ internal sealed class ShapTable
 
     /// <summary>The table, or null when it would hold more than <paramref name="maxEntries"/> values.</summary>
     /// <remarks>Cells are filled from <paramref name="leaves"/> when given (faster), else by Algorithm 2.</remarks>
-    public static ShapTable? TryBuild(DecisionTree tree, int featureCount, int maxEntries, LeafPatternShap? leaves = null)
+    public static ThresholdGridShap? TryBuild(DecisionTree tree, int featureCount, int maxEntries, LeafPatternShap? leaves = null)
     {
         if (tree.NodeCount == 0) return null;
         var features = tree.SplitFeatures.Distinct().Order().ToArray();
@@ -58,7 +58,7 @@ internal sealed class ShapTable
             else TreeShap.Accumulate(tree, row, phi, path);
             for (var k = 0; k < features.Length; k++) values[cell * features.Length + k] = phi[features[k]];
         }
-        return new ShapTable(features, thresholds, strides, values);
+        return new ThresholdGridShap(features, thresholds, strides, values);
     }
 
     public void Accumulate(ReadOnlySpan<float> row, Span<double> phi) => AddCell(CellOf(row), phi);
