@@ -22,7 +22,7 @@ internal sealed class BoostedEnsemble
         foreach (var tree in trees) expected += tree.ExpectedValue();
         ExpectedRawScore = expected;
         var featureCount = trees.Count == 0 ? 0 : trees.Max(t => t.NodeCount == 0 ? 0 : t.SplitFeatures.Max() + 1);
-        // Built on the first explanation, so loading a bundle that only scores costs nothing extra.
+        // Built on the first explanation (or at bundle load), so training folds that only score never pay for them.
         tables = new Lazy<ExactShap[]>(() => trees.Select(t => ExactShap.For(t, featureCount, tableLimit)).ToArray());
     }
 
@@ -57,6 +57,9 @@ internal sealed class BoostedEnsemble
             else TreeShap.Accumulate(Trees[t], features, phi, path);
         }
     }
+
+    /// <summary>Builds the SHAP tables now rather than on the first explanation.</summary>
+    public void PrepareExplanations() => _ = tables.Value;
 
     /// <summary>How many trees explain by a grid lookup, by leaf tables, by Algorithm 2, and the tables' size in values.</summary>
     public (int Grid, int Leaves, int AlgorithmTwo, long Entries) Tabulated => (
