@@ -6,12 +6,20 @@ namespace SignalEngine.Stages.TreeFilter;
 /// </summary>
 internal sealed class BoostedEnsemble
 {
-    /// <summary>Per tree: 8,192 doubles (64 KB) at most, so even 1,000 tabulated trees stay within tens of MB.</summary>
-    public const int DefaultTableLimit = 131072;
+    /// <summary>
+    /// Table budgets in doubles: 65,536 (512 KB) for one tree, which every tree of the default 100 x 16 setup on
+    /// 12 features fits, and 8M (64 MB) for the whole ensemble, so 5,000 trees cannot exhaust memory.
+    /// Trees past a budget fall back to smaller leaf tables, then to Algorithm 2: slower, equally exact.
+    /// </summary>
+    public const int DefaultTreeTableLimit = 1 << 16;
+
+    public const long DefaultEnsembleTableLimit = 1 << 23;
 
     private readonly Lazy<ExactShap[]> tables;
 
-    public BoostedEnsemble(string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration, int tableLimit = DefaultTableLimit)
+    public BoostedEnsemble(
+        string name, IReadOnlyList<DecisionTree> trees, double bias, PlattScaling calibration,
+        int treeTableLimit = DefaultTreeTableLimit, long ensembleTableLimit = DefaultEnsembleTableLimit)
     {
         Name = name;
         Trees = trees;
@@ -23,7 +31,17 @@ internal sealed class BoostedEnsemble
         ExpectedRawScore = expected;
         var featureCount = trees.Count == 0 ? 0 : trees.Max(t => t.NodeCount == 0 ? 0 : t.SplitFeatures.Max() + 1);
         // Built on the first explanation (or at bundle load), so training folds that only score never pay for them.
-        tables = new Lazy<ExactShap[]>(() => trees.Select(t => ExactShap.For(t, featureCount, tableLimit)).ToArray());
+        tables = new Lazy<ExactShap[]>(() =>
+        {
+            var exact = new ExactShap[trees.Count];
+            var remaining = ensembleTableLimit;
+            for (var t = 0; t < exact.Length; t++)
+            {
+                exact[t] = ExactShap.For(trees[t], featureCount, (int)Math.Min(treeTableLimit, remaining));
+                remaining -= exact[t].Entries;
+            }
+            return exact;
+        });
     }
 
     public string Name { get; }
@@ -66,7 +84,7 @@ internal sealed class BoostedEnsemble
         tables.Value.Count(t => t.Grid is not null),
         tables.Value.Count(t => t.Grid is null && t.Leaves is not null),
         tables.Value.Count(t => t.Grid is null && t.Leaves is null),
-        tables.Value.Sum(t => (long)(t.Grid?.Entries ?? t.Leaves?.Entries ?? 0)));
+        tables.Value.Sum(t => (long)t.Entries));
 
     /// <summary>Total split gain per feature, over every split of every tree.</summary>
     public double[] SplitGainByFeature(int featureCount)

@@ -6,6 +6,8 @@ namespace SignalEngine.Stages.TreeFilter;
 /// </summary>
 internal sealed record ExactShap(ThresholdGridShap? Grid, LeafPatternShap? Leaves)
 {
+    public int Entries => Grid?.Entries ?? Leaves?.Entries ?? 0;
+
     public static ExactShap For(DecisionTree tree, int featureCount, int maxEntries)
     {
         var leaves = LeafPatternShap.TryBuild(tree, maxEntries);

@@ -93,16 +93,21 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(600)]
-    public void SmallerTableBudgetsFallBackToLeafTablesOrAlgorithmTwoWithTheSameValues(int tableLimit)
+    [InlineData(0, 0L)]
+    [InlineData(600, long.MaxValue)]
+    [InlineData(1 << 16, 20_000L)]
+    public void SmallerTableBudgetsFallBackWithTheSameValues(int treeTableLimit, long ensembleTableLimit)
     {
         foreach (var ensemble in Filter.Ensembles)
         {
-            var budgeted = new BoostedEnsemble(ensemble.Name, ensemble.Trees, ensemble.Bias, ensemble.Calibration, tableLimit);
+            var budgeted = new BoostedEnsemble(ensemble.Name, ensemble.Trees, ensemble.Bias, ensemble.Calibration, treeTableLimit, ensembleTableLimit);
             var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
-            if (tableLimit == 0) budgeted.Tabulated.AlgorithmTwo.Should().Be(ensemble.Trees.Count);
-            else budgeted.Tabulated.Leaves.Should().BeGreaterThan(0);
+            var use = budgeted.Tabulated;
+            output.WriteLine($"{ensemble.Name}: {use}");
+            use.Entries.Should().BeLessThanOrEqualTo(ensembleTableLimit);
+            if (treeTableLimit == 0) use.AlgorithmTwo.Should().Be(ensemble.Trees.Count);
+            else if (ensembleTableLimit == long.MaxValue) use.Leaves.Should().BeGreaterThan(0);
+            else use.Grid.Should().BeInRange(1, ensemble.Trees.Count - 1);
             foreach (var row in trained.TestRows.Take(40).Select(ToFloat))
             {
                 var served = new double[row.Length];
