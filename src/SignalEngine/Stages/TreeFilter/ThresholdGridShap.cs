@@ -4,7 +4,7 @@ namespace SignalEngine.Stages.TreeFilter;
 /// One tree's exact TreeSHAP values, tabulated. The path-dependent Shapley values depend on the row only through
 /// which side of each threshold every feature falls, so they are constant on the cells of the grid the tree's
 /// thresholds cut: run Algorithm 2 once per cell and serving an explanation becomes a cell lookup and one add
-/// per feature the tree uses. Built only while the table stays small; other trees run Algorithm 2 per row.
+/// per feature the tree uses. Built only while the table stays within budget (see <see cref="ExactShap"/>).
 /// </summary>
 internal sealed class ThresholdGridShap
 {
