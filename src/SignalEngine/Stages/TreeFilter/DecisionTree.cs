@@ -20,9 +20,16 @@ internal sealed class DecisionTree
         {
             throw new InvalidDataException($"a tree with {nodes} internal nodes must have {nodes + 1} leaf values and leaf covers");
         }
-        foreach (var child in leftChildren.Concat(rightChildren))
+        for (var node = 0; node < nodes; node++)
         {
-            if (child >= nodes || ~child >= leafValues.Length) throw new InvalidDataException($"a tree has a child index {child} out of range");
+            // ML.NET numbers a node after its parent; holding to that rules out cycles in a damaged file.
+            foreach (var child in (ReadOnlySpan<int>)[leftChildren[node], rightChildren[node]])
+            {
+                if (child >= nodes || (child >= 0 && child <= node) || ~child >= leafValues.Length)
+                {
+                    throw new InvalidDataException($"node {node} has a child index {child} out of order or out of range");
+                }
+            }
         }
         SplitFeatures = splitFeatures;
         Thresholds = thresholds;

@@ -179,6 +179,8 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
                 throw new InvalidDataException($"{artifact}: not a readable ML.NET model ({ex.Message})", ex);
             }
             CheckAgreement(ml, models[e], ensembles[e], schema.Count, artifact);
+            // A loaded bundle serves explanations: build the SHAP tables here, not on the first request.
+            ensembles[e].PrepareExplanations();
         }
         return new GradientBoostedTreeFilter(schema, options, ensembles, models, version);
     }

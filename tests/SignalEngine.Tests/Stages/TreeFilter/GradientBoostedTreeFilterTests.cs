@@ -36,16 +36,85 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         foreach (var ensemble in Filter.Ensembles)
         {
             ensemble.Trees.Should().Contain(t => t.SplitFeatures.Distinct().Count() < t.NodeCount, "a feature split twice on one path must be covered");
+            var leafTables = ensemble.Trees.Select(t => LeafPatternShap.TryBuild(t, int.MaxValue)!).ToArray();
             var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
             foreach (var row in trained.TestRows.Take(8).Select(ToFloat))
             {
-                var phi = new double[row.Length];
-                ensemble.AccumulateShap(row, phi, path);
                 var expected = BruteForceShapley.Of(ensemble, row);
-                for (var j = 0; j < phi.Length; j++)
+                var algorithmTwo = new double[row.Length];
+                foreach (var tree in ensemble.Trees) TreeShap.Accumulate(tree, row, algorithmTwo, path);
+                var tabulated = new double[row.Length];
+                foreach (var table in leafTables) table.Accumulate(row, tabulated);
+                var served = new double[row.Length];
+                ensemble.AccumulateShap(row, served, path);
+                for (var j = 0; j < row.Length; j++)
                 {
-                    phi[j].Should().BeApproximately(expected[j], 1e-9 * Math.Max(1, Math.Abs(expected[j])), $"{ensemble.Name} feature {j}");
+                    var tolerance = 1e-9 * Math.Max(1, Math.Abs(expected[j]));
+                    algorithmTwo[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, Algorithm 2");
+                    tabulated[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, leaf tables");
+                    served[j].Should().BeApproximately(expected[j], tolerance, $"{ensemble.Name} feature {j}, as served");
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void TabulatedTreeShapMatchesAlgorithmTwoOnThresholdsAndNonFiniteValues()
+    {
+        // Rows exactly on a threshold, just above one, or non-finite are where a table lookup could part from the walk.
+        var random = new Random(7);
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        foreach (var tree in Filter.Ensembles.SelectMany(e => e.Trees.OrderByDescending(t => t.NodeCount).Take(3)))
+        {
+            var grid = ThresholdGridShap.TryBuild(tree, PlantedThreshold.Schema.Count, 1 << 22);
+            var leaves = LeafPatternShap.TryBuild(tree, int.MaxValue)!;
+            var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
+            for (var i = 0; i < 300; i++)
+            {
+                var row = ToFloat(trained.TestRows[i % trained.TestRows.Length]);
+                var node = random.Next(tree.NodeCount);
+                row[tree.SplitFeatures[node]] = (i % 3) switch
+                {
+                    0 => tree.Thresholds[node],
+                    1 => MathF.BitIncrement(tree.Thresholds[node]),
+                    _ => specials[i % specials.Length],
+                };
+                var walked = new double[row.Length];
+                TreeShap.Accumulate(tree, row, walked, path);
+                var fromLeaves = new double[row.Length];
+                leaves.Accumulate(row, fromLeaves);
+                fromLeaves.Zip(walked).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-12, $"leaf tables, row {i}");
+                if (grid is null) continue;
+                var fromGrid = new double[row.Length];
+                grid.Accumulate(row, fromGrid);
+                fromGrid.Should().Equal(walked, $"grid, row {i}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 0L)]
+    [InlineData(600, long.MaxValue)]
+    [InlineData(1 << 16, 20_000L)]
+    public void SmallerTableBudgetsFallBackWithTheSameValues(int treeTableLimit, long ensembleTableLimit)
+    {
+        foreach (var ensemble in Filter.Ensembles)
+        {
+            var budgeted = new BoostedEnsemble(ensemble.Name, ensemble.Trees, ensemble.Bias, ensemble.Calibration, treeTableLimit, ensembleTableLimit);
+            var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
+            var use = budgeted.Tabulated;
+            output.WriteLine($"{ensemble.Name}: {use}");
+            use.Entries.Should().BeLessThanOrEqualTo(ensembleTableLimit);
+            if (treeTableLimit == 0) use.AlgorithmTwo.Should().Be(ensemble.Trees.Count);
+            else if (ensembleTableLimit == long.MaxValue) use.Leaves.Should().BeGreaterThan(0);
+            else use.Grid.Should().BeInRange(1, ensemble.Trees.Count - 1);
+            foreach (var row in trained.TestRows.Take(40).Select(ToFloat))
+            {
+                var served = new double[row.Length];
+                var fallback = new double[row.Length];
+                ensemble.AccumulateShap(row, served, path);
+                budgeted.AccumulateShap(row, fallback, path);
+                fallback.Zip(served).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-12 * Math.Max(1, Math.Abs(p.Second)));
             }
         }
     }
@@ -191,6 +260,21 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage($"*{artifact}*");
+    }
+
+    [Fact]
+    public void LoadingATreeWhoseChildPointsBackFailsInsteadOfLooping()
+    {
+        var copy = trained.CopyBundle();
+        var path = Path.Combine(copy, "stage1/trees.json");
+        var json = File.ReadAllText(path);
+        var start = json.IndexOf("\"leftChildren\":[", StringComparison.Ordinal) + "\"leftChildren\":[".Length;
+        var end = json.IndexOf(',', start);
+        File.WriteAllText(path, json[..start] + "0" + json[end..]);
+
+        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*stage1/trees.json*tree 0*out of order*");
     }
 
     [Fact]
