@@ -123,6 +123,7 @@ public static class WaterfallSvg
 
     private static void Ticks(StringBuilder svg, double min, double max, Func<double, double> x, double top, double axisY)
     {
+        svg.Append("<g class=\"axis\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(x(min))}\" y1=\"{F(axisY)}\" x2=\"{F(x(max))}\" y2=\"{F(axisY)}\" stroke=\"black\"/>\n");
         var step = NiceStep((max - min) / 6);
         for (var tick = Math.Ceiling(min / step) * step; tick <= max; tick += step)
@@ -133,6 +134,7 @@ public static class WaterfallSvg
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{tx}\" y1=\"{F(axisY)}\" x2=\"{tx}\" y2=\"{F(axisY + 5)}\" stroke=\"black\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{tx}\" y=\"{F(axisY + 18)}\" text-anchor=\"middle\">{value.ToString("0.###", CultureInfo.InvariantCulture)}</text>\n");
         }
+        svg.Append("</g>\n");
     }
 
     private static double NiceStep(double raw)

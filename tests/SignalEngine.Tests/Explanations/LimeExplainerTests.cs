@@ -1,10 +1,11 @@
 using SignalEngine.Explanations;
 using SignalEngine.Tests.Stages.TreeFilter;
+using Xunit.Abstractions;
 
 namespace SignalEngine.Tests.Explanations;
 
 [Collection(PlantedFilterCollection.Name)]
-public sealed class LimeExplainerTests(PlantedFilterFixture planted)
+public sealed class LimeExplainerTests(PlantedFilterFixture planted, ITestOutputHelper output)
 {
     private static readonly string[] Names = ["a", "b", "c"];
 
@@ -35,6 +36,7 @@ public sealed class LimeExplainerTests(PlantedFilterFixture planted)
         var linear = new LimeExplainer().Explain(Each(x => Linear(x)[0]), [0, 0, 0], Names, scales);
         var step = new LimeExplainer().Explain(Each(x => x[0] > 0 ? 1 : 0), [0, 0, 0], Names, scales);
 
+        output.WriteLine($"fidelity: linear {linear.Fidelity:0.0000}, step {step.Fidelity:0.0000}");
         step.Fidelity.Should().BeLessThan(0.9).And.BeLessThan(linear.Fidelity - 0.1);
         step.Weights[0].Coefficient.Should().BeGreaterThan(0.2, "the step still rises along its own feature");
     }
@@ -76,6 +78,8 @@ public sealed class LimeExplainerTests(PlantedFilterFixture planted)
         var explanation = new LimeExplainer(new LimeOptions(Seed: 1)).Explain(
             LimeExplainer.StageOneScore(planted.Filter), row, PlantedThreshold.Schema.Names, scales);
 
+        output.WriteLine($"score {explanation.Score:0.000}, intercept {explanation.Intercept:0.000}, fidelity {explanation.Fidelity:0.000}");
+        foreach (var w in explanation.Weights) output.WriteLine($"{w.Feature,-10} coefficient {w.Coefficient,8:0.000}  slope {w.Slope,8:0.000}");
         var largest = explanation.Weights.MaxBy(w => Math.Abs(w.Coefficient))!;
         largest.Feature.Should().Be(PlantedThreshold.Schema.Names[PlantedThreshold.PlantedIndex]);
         largest.Coefficient.Should().BeGreaterThan(0, "crossing the planted threshold upwards makes an item actionable");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 using SignalEngine.Explanations;
 using SignalEngine.Labels;
@@ -87,12 +88,16 @@ public sealed class WaterfallSvgTests
     }
 
     [Fact]
-    public void ChartHasAnAxisWithTicks()
+    public void AxisTicksAreEvenlySpacedAndSpanTheBaseValueAndTheScore()
     {
-        var numbers = Texts(Render(TenFeatures()))
-            .Where(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .ToArray();
+        var explanation = TenFeatures();
+        var axis = XDocument.Parse(Render(explanation)).Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "axis");
+        var ticks = axis.Elements(Svg + "text").Select(t => double.Parse(t.Value, CultureInfo.InvariantCulture)).ToArray();
 
-        numbers.Should().HaveCountGreaterThanOrEqualTo(3);
+        ticks.Should().HaveCountGreaterThanOrEqualTo(3).And.BeInAscendingOrder();
+        var steps = ticks.Zip(ticks.Skip(1), (a, b) => b - a).ToArray();
+        steps.Should().OnlyContain(step => Math.Abs(step - steps[0]) < 1e-9);
+        ticks[0].Should().BeLessThanOrEqualTo(explanation.BaseValue + steps[0]);
+        ticks[^1].Should().BeGreaterThanOrEqualTo(explanation.Score - steps[0]);
     }
 }
