@@ -117,7 +117,7 @@ public static class WaterfallSvg
         var finite = values.Where(double.IsFinite).ToArray();
         double min = finite.Length > 0 ? finite.Min() : 0, max = finite.Length > 0 ? finite.Max() : 1;
         if (max - min < 1e-9) (min, max) = (min - 0.5, max + 0.5);
-        var pad = 0.08 * (max - min);
+        var pad = 0.12 * (max - min);
         return (min - pad, max + pad);
     }
 
