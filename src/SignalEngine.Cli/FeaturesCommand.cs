@@ -27,7 +27,7 @@ public static class FeaturesCommand
         foreach (var warning in loaded.Warnings) Console.Error.WriteLine($"warning: {warning}");
 
         using var stream = args.Optional("out") is { } path ? File.Create(path) : Console.OpenStandardOutput();
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteStartArray("items");
         foreach (var series in loaded.Series)
