@@ -13,7 +13,30 @@ public static class ModelsApi
         group.MapGet("/current", GetCurrent)
             .WithName("GetCurrentModel")
             .WithSummary("The model being served: what a client must send and how well it did out of sample");
+        group.MapGet("/{version}/importance", GetImportance)
+            .WithName("GetModelImportance")
+            .WithSummary("Global stage-1 feature importance of a model version: mean |TreeSHAP|, split gain, permutation importance on the training data's last fold")
+            .Produces<SignalEngine.Explanations.ModelImportance>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
+    }
+
+    /// <summary>Computed once at training and kept in the bundle (stage1/importance.json): it needs the training data.</summary>
+    private static Results<ContentHttpResult, ProblemHttpResult> GetImportance(string version, ActiveBundle active)
+    {
+        var bundle = active.Current.Bundle;
+        if (version != "current" && !string.Equals(version, bundle.Version, StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "Model version not found",
+                detail: $"model version '{version}' is not loaded; this service serves {bundle.Version}");
+        }
+        var path = Path.Combine(bundle.Directory, SignalEngine.Bundle.BundleLoader.ImportancePath);
+        return File.Exists(path)
+            ? TypedResults.Text(File.ReadAllText(path), "application/json")
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "No importance recorded",
+                detail: $"model {bundle.Version} was trained before bundles recorded global importance; retrain it");
     }
 
     private static Ok<ModelDescription> GetCurrent(ActiveBundle active)

@@ -26,8 +26,13 @@ public static class SignalsApi
             .Produces<Signal>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/{id}/explanation", GetExplanation)
             .WithName("GetSignalExplanation")
-            .WithSummary("Why a stored signal is what it is, stage by stage")
-            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json");
+            .WithSummary("Why a stored signal is what it is, stage by stage (method=shap, the default); method=lime answers a LimeView: a local surrogate of stage 1 with its fidelity")
+            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}/explanation.svg", GetExplanationSvg)
+            .WithName("GetSignalExplanationSvg")
+            .WithSummary("Waterfall chart of the stage-1 TreeSHAP contributions, for a browser")
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
         return routes;
     }
 
@@ -83,9 +88,25 @@ public static class SignalsApi
             ? TypedResults.Text(record.SignalJson, "application/json")
             : NotFound(id);
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetExplanation(string id, ISignalStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<ContentHttpResult, Ok<LimeView>, ProblemHttpResult>> GetExplanation(
+        string id, string? method, ISignalStore store, ActiveBundle active, CancellationToken cancellationToken)
+    {
+        method ??= ExplanationViews.Shap;
+        if (method is not (ExplanationViews.Shap or ExplanationViews.Lime))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unknown explanation method",
+                detail: $"method '{method}' is not one of {ExplanationViews.Shap}, {ExplanationViews.Lime}");
+        }
+        if (await FindAsync(id, store, cancellationToken) is not { } record) return NotFound(id);
+        if (method == ExplanationViews.Shap) return TypedResults.Text(record.ExplanationJson, "application/json");
+        return ExplanationViews.LimeOf(record, active);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetExplanationSvg(string id, ISignalStore store, CancellationToken cancellationToken) =>
         await FindAsync(id, store, cancellationToken) is { } record
-            ? TypedResults.Text(record.ExplanationJson, "application/json")
+            ? ExplanationViews.WaterfallOf(record)
             : NotFound(id);
 
     private static async Task<SignalRecord?> FindAsync(string id, ISignalStore store, CancellationToken cancellationToken) =>

@@ -12,6 +12,7 @@ public static class BundleLoader
 {
     public const string ManifestFile = "manifest.json";
     public const string MetaLearnerPath = "stage3/meta.json";
+    public const string ImportancePath = "stage1/importance.json";
 
     public static ModelBundle Load(string directory)
     {

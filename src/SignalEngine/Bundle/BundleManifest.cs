@@ -16,6 +16,9 @@ public sealed record BundleManifest
     public required string TrainingDataSha256 { get; init; }
     public required IReadOnlyList<string> FeatureSchema { get; init; }
 
+    /// <summary>Standard deviation of each feature over the training samples: the perturbation scale of LIME explanations.</summary>
+    public IReadOnlyList<double>? FeatureScales { get; init; }
+
     /// <summary>T: rows per stage-2 window, the current bar included. Requests send T - 1 history rows.</summary>
     public required int WindowLength { get; init; }
     public required LabelConfig Labels { get; init; }

@@ -7,7 +7,9 @@ using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;
 
+using System.Text.Json;
 using SignalEngine.Evaluation;
+using SignalEngine.Explanations;
 
 namespace SignalEngine.Training;
 
@@ -52,10 +54,20 @@ public static class BundleTrainer
             refiners.Add(run.TrainRefiner(kind, set.Samples));
         }
 
+        run.Step("stage 1: global importance on the last fold");
+        var last = oof[^1];
+        var importance = GlobalImportance.Measure(
+            tree, last.Samples.Select(set.Row).ToArray(), last.Labels.Select(l => l != SignalAction.Hold).ToArray(),
+            $"the training data's last walk-forward fold: {last.Samples.Count} bars, time steps {last.Fold.TestStart}..{last.Fold.TestEnd - 1} " +
+            "(the served trees were refitted on all the data, this fold included)",
+            seed: options.Seed);
+
         run.Step("writing the bundle");
         Directory.CreateDirectory(outputDirectory);
         var artifacts = new List<(string Stage, string Path)>();
         artifacts.AddRange(tree.Save(outputDirectory).Select(p => ("stage1", p)));
+        File.WriteAllText(Path.Combine(outputDirectory, BundleLoader.ImportancePath), JsonSerializer.Serialize(importance, BundleJson.Options));
+        artifacts.Add(("stage1", BundleLoader.ImportancePath));
         foreach (var refiner in refiners)
         {
             artifacts.AddRange(refiner.Save(outputDirectory).Select(p => ("stage2", p)));
@@ -72,6 +84,7 @@ public static class BundleTrainer
             TrainingDataFile = Path.GetFileName(dataPath),
             TrainingDataSha256 = dataHash,
             FeatureSchema = set.Schema.Names,
+            FeatureScales = LimeExplainer.StandardDeviations(set.Samples.Select(set.Row).ToArray()),
             WindowLength = options.Sequence.WindowLength,
             Labels = options.Labels,
             Hyperparameters = options,
@@ -99,7 +112,7 @@ public static class BundleTrainer
         CancellationToken cancellationToken,
         int? extraSteps = null)
     {
-        private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 3 + options.Sequence.Models.Count);
+        private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 4 + options.Sequence.Models.Count);
         private int _done;
 
         public void Step(string description)
