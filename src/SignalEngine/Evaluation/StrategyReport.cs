@@ -47,6 +47,7 @@ public static class StrategyScoring
             ["ece"] = Calibration.ExpectedCalibrationError(confidence, correct, calibrationBins),
             ["meanConfidence"] = confidence.Average(),
             ["accuracy"] = Evaluation.Metrics.Rate(correct),
+            ["directionalAccuracy"] = DirectionalAccuracy(actions, labels),
         };
         var backtest = Portfolio(actions.Select(Position).ToArray(), bars, costBasisPoints, periodsPerYear);
         metrics["return"] = backtest.TotalReturn;
@@ -54,6 +55,22 @@ public static class StrategyScoring
         metrics["maxDrawdown"] = backtest.MaxDrawdown;
         metrics["turnover"] = backtest.Turnover;
         return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest);
+    }
+
+    /// <summary>
+    /// Of the BUY and SELL calls on bars whose label is BUY or SELL, the share on the right side: the edge in
+    /// direction alone, which is 0.5 on a random walk even where volatility makes some bars more actionable.
+    /// </summary>
+    public static double DirectionalAccuracy(IReadOnlyList<SignalAction> actions, IReadOnlyList<SignalAction> labels)
+    {
+        int calls = 0, right = 0;
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (actions[i] == SignalAction.Hold || labels[i] == SignalAction.Hold) continue;
+            calls++;
+            if (actions[i] == labels[i]) right++;
+        }
+        return calls == 0 ? double.NaN : right / (double)calls;
     }
 
     public static double Position(SignalAction action) => action switch

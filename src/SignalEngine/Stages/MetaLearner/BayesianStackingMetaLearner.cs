@@ -102,7 +102,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         try
         {
             var probabilities = Predict(x, perDraw);
-            var action = forced ?? Choose(probabilities);
+            var action = forced ?? Choose(probabilities, perDraw);
             var confidence = probabilities.Of(action);
             var chosen = perDraw.AsSpan(ClassOffset(action) * _drawCount, _drawCount);
             var standardDeviation = StandardDeviation(chosen, confidence);
@@ -300,14 +300,27 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         return new ClassProbabilities(buySum / _drawCount, sellSum / _drawCount, holdSum / _drawCount);
     }
 
-    private SignalAction Choose(ClassProbabilities probabilities)
+    /// <summary>
+    /// The most probable class under the posterior predictive, but BUY or SELL only when the posterior is sure
+    /// enough that it beats HOLD: in at least <see cref="MetaLearnerOptions.MinimumEdgeProbability"/> of the posterior
+    /// draws, its probability exceeds HOLD's. An edge that exists only under some plausible weights is not acted on.
+    /// </summary>
+    private SignalAction Choose(ClassProbabilities probabilities, double[] perDraw)
     {
         // Strict comparisons: ties go to HOLD, the action that commits no capital.
         var action = SignalAction.Hold;
         var best = probabilities.Hold;
         if (probabilities.Buy > best) (action, best) = (SignalAction.Buy, probabilities.Buy);
         if (probabilities.Sell > best) (action, best) = (SignalAction.Sell, probabilities.Sell);
-        return action != SignalAction.Hold && best < Options.DecisionThreshold ? SignalAction.Hold : action;
+        if (action == SignalAction.Hold || best < Options.DecisionThreshold) return SignalAction.Hold;
+
+        var offset = ClassOffset(action) * _drawCount;
+        var beatsHold = 0;
+        for (var s = 0; s < _drawCount; s++)
+        {
+            if (perDraw[offset + s] > perDraw[s]) beatsHold++;
+        }
+        return beatsHold >= Options.MinimumEdgeProbability * _drawCount ? action : SignalAction.Hold;
     }
 
     private static int ClassOffset(SignalAction action) => action switch

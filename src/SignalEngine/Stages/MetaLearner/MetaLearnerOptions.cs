@@ -6,10 +6,16 @@ namespace SignalEngine.Stages.MetaLearner;
 public sealed record MetaLearnerOptions
 {
     /// <summary>Standard deviation of the zero-mean Gaussian prior on every weight.</summary>
-    [Range(1e-3, 1e3)] public double PriorScale { get; init; } = 1.0;
+    [Range(1e-3, 1e3)] public double PriorScale { get; init; } = 0.5;
 
     /// <summary>BUY or SELL is chosen only when it is the most probable class and at least this probable.</summary>
     [Range(0.0, 1.0)] public double DecisionThreshold { get; init; } = 0.0;
+
+    /// <summary>
+    /// BUY or SELL is chosen only when its probability exceeds HOLD's in at least this share of the posterior draws
+    /// (0 turns the check off): the posterior must be fairly sure acting beats holding.
+    /// </summary>
+    [Range(0.0, 1.0)] public double MinimumEdgeProbability { get; init; } = 0.8;
 
     [Range(0.5, 0.999)] public double CredibleLevel { get; init; } = 0.9;
 
