@@ -10,6 +10,9 @@ const string Usage = """
       score    --bundle <dir> --data <csv> [--cost-bps C] [--out <dir>]
     """;
 
+// Redirected output (a log file, CI) would otherwise wrap the metric tables at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+
 try
 {
     var arguments = Arguments.Parse(args);
