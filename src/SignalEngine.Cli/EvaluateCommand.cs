@@ -27,20 +27,8 @@ public static class EvaluateCommand
         var cost = CostOf(args);
         var output = args.Optional("out") ?? Path.Combine("reports", Path.GetFileNameWithoutExtension(data));
 
-        EvaluationReport report = null!;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"evaluating on {Path.GetFileName(data)}");
-                report = WalkForwardEvaluator.Evaluate(data, options, cost, new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Completed;
-                    task.Description = Markup.Escape(p.Step);
-                }), args.OptionalInt("max-bars"));
-                task.Value = task.MaxValue;
-            });
+        var report = TrainingProgressDisplay.Run($"evaluating on {Path.GetFileName(data)}", progress =>
+            WalkForwardEvaluator.Evaluate(data, options, cost, progress, args.OptionalInt("max-bars")));
         return Show(report, output, commandLine);
     }
 

@@ -18,20 +18,8 @@ public static class TrainCommand
         if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
 
         var clock = Stopwatch.StartNew();
-        BundleManifest manifest = null!;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"training on {Path.GetFileName(data)}");
-                manifest = BundleTrainer.Train(data, output, options, new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Completed;
-                    task.Description = Markup.Escape(p.Step);
-                }), args.OptionalInt("max-bars"));
-                task.Value = task.MaxValue;
-            });
+        var manifest = TrainingProgressDisplay.Run($"training on {Path.GetFileName(data)}", progress =>
+            BundleTrainer.Train(data, output, options, progress, args.OptionalInt("max-bars")));
 
         AnsiConsole.MarkupLine($"bundle [green]{manifest.Version}[/] written to {Markup.Escape(Path.GetFullPath(output))} in {clock.Elapsed.TotalSeconds:F0} s");
         var table = new Table().AddColumns("stage", "out-of-sample metrics (walk-forward)");
@@ -41,6 +29,29 @@ public static class TrainCommand
         }
         AnsiConsole.Write(table);
         return 0;
+    }
+}
+
+/// <summary>A progress bar over a training run's steps, with the step being done as its description.</summary>
+internal static class TrainingProgressDisplay
+{
+    public static T Run<T>(string title, Func<IProgress<TrainingProgress>, T> work)
+    {
+        T result = default!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title));
+                result = work(new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Completed;
+                    task.Description = Markup.Escape(p.Step);
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
     }
 }
 

@@ -40,26 +40,16 @@ public static class BundleScorer
         var scores = StageScorer.Score(
             bundle.TreeFilter, bundle.SequenceRefiners, samples.Select(set.Row).ToArray(), samples.Select(s => (double[][]?)set.Window(s)).ToArray());
         var labels = samples.Select(s => s.Label).ToArray();
-        var prior = Strategies.Frequencies(labels);
-        var shareUp = prior.Buy / (prior.Buy + prior.Sell);
         var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
-        var rsiFrequencies = Enumerable.Range(0, 3)
-            .Select(zone => Strategies.Frequencies(samples.Where(s => rsi >= 0 && Strategies.RsiZone(set.Row(s)[rsi]) == zone).Select(s => s.Label)))
-            .ToArray();
+        var baselines = BaselinePriors.From(samples.Select(s => WalkForwardEvaluator.RsiOf(set, s, rsi)).ToArray(), labels);
 
         var calls = Strategies.All.ToDictionary(s => s, _ => new List<StrategyCall>());
         for (var i = 0; i < samples.Count; i++)
         {
             var score = scores[i];
-            var value = rsi >= 0 ? set.Row(samples[i])[rsi] : 50;
-            calls[Strategies.AlwaysHold].Add(new StrategyCall(SignalAction.Hold, prior));
-            calls[Strategies.RsiRule].Add(new StrategyCall(Strategies.RsiAction(value), rsiFrequencies[Strategies.RsiZone(value)]));
-            calls[Strategies.Stage1].Add(Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, shareUp));
-            calls[Strategies.Stages12].Add(Strategies.Stages12Call(
-                score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), shareUp));
             var input = score.ToMetaInput(set.Regime(samples[i]), set.Liquidity(samples[i]));
             var decision = score.Tree.Passed ? bundle.MetaLearner.Decide(input) : bundle.MetaLearner.DecideAs(input, SignalAction.Hold);
-            calls[Strategies.Pipeline].Add(new StrategyCall(decision.Action, decision.Probabilities));
+            foreach (var (strategy, call) in baselines.Calls(score, WalkForwardEvaluator.RsiOf(set, samples[i], rsi), decision)) calls[strategy].Add(call);
         }
 
         var steps = set.Frames.SelectMany(f => f.Timestamps).Distinct().Order().ToArray();

@@ -1,4 +1,5 @@
 using SignalEngine.Labels;
+using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Evaluation;
@@ -68,5 +69,35 @@ public static class Strategies
         var probabilities = new ClassProbabilities(pActionable * up, pActionable * (1 - up), 1 - pActionable);
         var action = !passed ? SignalAction.Hold : up >= 0.5 ? SignalAction.Buy : SignalAction.Sell;
         return new StrategyCall(action, probabilities);
+    }
+}
+
+/// <summary>
+/// What the baselines know of a labelled period: the label frequencies (always-HOLD states them), the share of BUY
+/// among actionable labels (stage 1 alone takes that side) and the label frequencies per RSI zone (the RSI rule's).
+/// </summary>
+public sealed record BaselinePriors(ClassProbabilities Prior, double ShareUp, IReadOnlyList<ClassProbabilities> ByRsiZone)
+{
+    /// <summary>RSI of a bar when the schema has none: the neutral middle, so the RSI rule holds.</summary>
+    public const double NeutralRsi = 50;
+
+    public static BaselinePriors From(IReadOnlyList<double> rsi, IReadOnlyList<SignalAction> labels)
+    {
+        var prior = Strategies.Frequencies(labels);
+        var byZone = Enumerable.Range(0, 3)
+            .Select(zone => Strategies.Frequencies(labels.Where((_, i) => Strategies.RsiZone(rsi[i]) == zone)))
+            .ToArray();
+        return new BaselinePriors(prior, prior.Buy / (prior.Buy + prior.Sell), byZone);
+    }
+
+    /// <summary>Every strategy's call on one bar, in <see cref="Strategies.All"/> order.</summary>
+    public IEnumerable<(string Strategy, StrategyCall Call)> Calls(CandidateScore score, double rsi, MetaDecision pipeline)
+    {
+        yield return (Strategies.AlwaysHold, new StrategyCall(SignalAction.Hold, Prior));
+        yield return (Strategies.RsiRule, new StrategyCall(Strategies.RsiAction(rsi), ByRsiZone[Strategies.RsiZone(rsi)]));
+        yield return (Strategies.Stage1, Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, ShareUp));
+        yield return (Strategies.Stages12, Strategies.Stages12Call(
+            score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), ShareUp));
+        yield return (Strategies.Pipeline, new StrategyCall(pipeline.Action, pipeline.Probabilities));
     }
 }

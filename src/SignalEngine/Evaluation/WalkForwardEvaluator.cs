@@ -64,11 +64,7 @@ public static class WalkForwardEvaluator
         {
             var fold = oof[k];
             var training = set.InTimeRange(fold.Fold.TrainStart, fold.Fold.TrainEnd);
-            var prior = Strategies.Frequencies(training.Select(s => s.Label));
-            var shareUp = prior.Buy / (prior.Buy + prior.Sell);
-            var rsiFrequencies = Enumerable.Range(0, 3)
-                .Select(zone => Strategies.Frequencies(training.Where(s => rsi >= 0 && Strategies.RsiZone(set.Row(s)[rsi]) == zone).Select(s => s.Label)))
-                .ToArray();
+            var baselines = BaselinePriors.From(training.Select(s => RsiOf(set, s, rsi)).ToArray(), training.Select(s => s.Label).ToArray());
             var meta = BayesianStackingMetaLearner.Fit(
                 oof.Take(k).SelectMany(f => f.Inputs).ToArray(), oof.Take(k).SelectMany(f => f.Labels).ToArray(),
                 options.Sequence.Models, options.Meta, "evaluation");
@@ -76,14 +72,8 @@ public static class WalkForwardEvaluator
             for (var i = 0; i < fold.Samples.Count; i++)
             {
                 var score = fold.Scores[i];
-                var value = rsi >= 0 ? set.Row(fold.Samples[i])[rsi] : 50;
-                calls[Strategies.AlwaysHold].Add(new StrategyCall(SignalAction.Hold, prior));
-                calls[Strategies.RsiRule].Add(new StrategyCall(Strategies.RsiAction(value), rsiFrequencies[Strategies.RsiZone(value)]));
-                calls[Strategies.Stage1].Add(Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, shareUp));
-                calls[Strategies.Stages12].Add(Strategies.Stages12Call(
-                    score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), shareUp));
                 var decision = score.Tree.Passed ? meta.Decide(fold.Inputs[i]) : meta.DecideAs(fold.Inputs[i], SignalAction.Hold);
-                calls[Strategies.Pipeline].Add(new StrategyCall(decision.Action, decision.Probabilities));
+                foreach (var (strategy, call) in baselines.Calls(score, RsiOf(set, fold.Samples[i], rsi), decision)) calls[strategy].Add(call);
             }
             labels.AddRange(fold.Labels);
             samples.AddRange(fold.Samples);
@@ -140,6 +130,9 @@ public static class WalkForwardEvaluator
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }
+
+    internal static double RsiOf(TrainingSet set, TrainingSample sample, int rsiIndex) =>
+        rsiIndex >= 0 ? set.Row(sample)[rsiIndex] : BaselinePriors.NeutralRsi;
 
     private static double NextReturn(TrainingSet set, TrainingSample sample)
     {

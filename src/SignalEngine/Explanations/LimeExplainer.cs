@@ -1,3 +1,4 @@
+using SignalEngine.Numerics;
 using SignalEngine.Stages.TreeFilter;
 
 namespace SignalEngine.Explanations;
@@ -153,43 +154,12 @@ public sealed class LimeExplainer(LimeOptions options)
             for (var k = 0; k < j; k++) gram[k, j] = gram[j, k];
         }
 
-        var beta = SolveCholesky(gram, rhs);
+        var beta = CholeskyFactor.TryFactor(gram, out var factor)
+            ? factor.Solve(rhs)
+            : throw new InvalidOperationException("the surrogate's normal equations are not positive definite; raise the ridge penalty");
         var intercept = yMean;
         for (var j = 0; j < featureCount; j++) intercept -= zMean[j] * beta[j];
         return (intercept, beta);
-    }
-
-    private static double[] SolveCholesky(double[,] a, double[] b)
-    {
-        var n = b.Length;
-        var l = new double[n, n];
-        for (var j = 0; j < n; j++)
-        {
-            var diagonal = a[j, j];
-            for (var k = 0; k < j; k++) diagonal -= l[j, k] * l[j, k];
-            if (diagonal <= 0) throw new InvalidOperationException("the surrogate's normal equations are not positive definite; raise the ridge penalty");
-            l[j, j] = Math.Sqrt(diagonal);
-            for (var i = j + 1; i < n; i++)
-            {
-                var sum = a[i, j];
-                for (var k = 0; k < j; k++) sum -= l[i, k] * l[j, k];
-                l[i, j] = sum / l[j, j];
-            }
-        }
-        var x = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var sum = b[i];
-            for (var k = 0; k < i; k++) sum -= l[i, k] * x[k];
-            x[i] = sum / l[i, i];
-        }
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var sum = x[i];
-            for (var k = i + 1; k < n; k++) sum -= l[k, i] * x[k];
-            x[i] = sum / l[i, i];
-        }
-        return x;
     }
 
     private static double WeightedRSquared(double[][] z, double[] y, double[] w, double intercept, double[] beta)

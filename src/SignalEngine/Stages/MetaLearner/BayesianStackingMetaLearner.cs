@@ -2,6 +2,7 @@ using System.Buffers;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using SignalEngine.Labels;
+using SignalEngine.Numerics;
 
 namespace SignalEngine.Stages.MetaLearner;
 

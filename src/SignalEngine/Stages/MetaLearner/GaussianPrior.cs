@@ -1,3 +1,5 @@
+using SignalEngine.Numerics;
+
 namespace SignalEngine.Stages.MetaLearner;
 
 /// <summary>

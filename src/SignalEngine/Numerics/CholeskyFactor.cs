@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.MetaLearner;
+namespace SignalEngine.Numerics;
 
 /// <summary>
 /// Lower-triangular L with A = L Lᵀ for a small dense symmetric positive definite A. Stage 3 has 2 × 12 weights,

@@ -1,6 +1,6 @@
-using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Numerics;
 
-namespace SignalEngine.Tests.Stages.MetaLearner;
+namespace SignalEngine.Tests.Numerics;
 
 public sealed class CholeskyFactorTests
 {
