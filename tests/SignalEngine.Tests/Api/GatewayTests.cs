@@ -63,4 +63,17 @@ public sealed class GatewayTests : IDisposable
 
         start.Should().Throw<Exception>().Which.ToString().Should().Contain("not-a-network");
     }
+
+    [Fact]
+    public async Task ReplicasOnOneAuditVolumeEachWriteAFileNamedAfterTheirHost()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "signalengine-tests", "audit-host-" + Guid.NewGuid().ToString("N")[..8]);
+        var client = Client(new() { ["Audit:Path"] = Path.Combine(folder, "audit-{host}-.json") });
+
+        var response = await client.PostAsync("/signals", RequestBodies.Json(RequestBodies.FakeBatch(RequestBodies.FakeItem(0))));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Directory.GetFiles(folder).Select(Path.GetFileName).Should().ContainSingle()
+            .Which.Should().StartWith($"audit-{Environment.MachineName}-");
+    }
 }

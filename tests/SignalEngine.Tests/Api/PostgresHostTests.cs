@@ -8,6 +8,7 @@ using static SignalEngine.Tests.Api.Support.RequestBodies;
 namespace SignalEngine.Tests.Api;
 
 /// <summary>The host with Storage:Provider=postgres: the configuration picks the store, and the recorder works over it.</summary>
+[Trait("Category", "Postgres")]
 public sealed class PostgresHostTests : IDisposable
 {
     private readonly TestPostgres.Schema _schema = TestPostgres.CreateSchema();

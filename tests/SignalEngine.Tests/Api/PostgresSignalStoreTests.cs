@@ -5,6 +5,7 @@ using SignalEngine.Tests.Api.Support;
 namespace SignalEngine.Tests.Api;
 
 /// <summary>The store contract on a real PostgreSQL, each test in a schema of its own (see <see cref="TestPostgres"/>).</summary>
+[Trait("Category", "Postgres")]
 public sealed class PostgresSignalStoreTests : SignalStoreContract, IAsyncLifetime
 {
     private readonly TestPostgres.Schema _schema = TestPostgres.CreateSchema();
