@@ -28,7 +28,7 @@ if [ -z "$(bindir)" ] || [ ! -x "$(bindir)/initdb" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null || fail "apt-get update failed"
   # bookworm's postgresql (priority 500) wins over the trixie source setup.sh pins at 100.
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null || fail "apt-get install postgresql failed"
+  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql >/dev/null || fail "apt-get install postgresql failed"
 fi
 bin=$(bindir)
 
