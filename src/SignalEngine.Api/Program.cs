@@ -6,12 +6,16 @@ using SignalEngine.Api.Models;
 using SignalEngine.Api.Signals;
 using SignalEngine.Api.Storage;
 
+// The container's HEALTHCHECK: a readiness probe of the running service, no host of its own.
+if (HealthProbe.IsRequested(args)) return HealthProbe.Run(args);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddDefaultsFromBinaries();
 
 // Application log (request logging included); the audit trail has its own logger below.
 builder.Services.AddAppLogging(builder.Configuration);
 builder.Services.AddApiDefaults();
+builder.Services.AddGatewaySupport(); // X-Forwarded-* from the gateway, the /signalengine sub-path
 
 // The bundle is loaded and checked at start: a bad path or artifact stops the process, not the first request.
 builder.Services.AddSignalPipeline();
@@ -23,11 +27,11 @@ builder.Services.AddSignalsSwagger();
 
 var app = builder.Build();
 
+app.UseGatewaySupport();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSerilogRequestLogging();
-app.UseSwagger();
-app.UseSwaggerUI();
+app.UseSignalsSwagger();
 
 app.MapSignals();
 app.MapModels();

@@ -11,7 +11,7 @@ public static class AuditRegistration
         services.AddSingleton<IAuditLog>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AuditOptions>>().Value;
-            return new SerilogAuditLog(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.Path));
+            return new SerilogAuditLog(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.ResolvedPath));
         });
         return services;
     }

@@ -25,6 +25,20 @@ public static class SignalsSwagger
     }
 
     /// <summary>
+    /// Swagger UI at /swagger. Behind the gateway the document names the sub-path it was fetched under as its server,
+    /// so "Try it out" calls /signalengine/signals, not /signals on the gateway's root.
+    /// </summary>
+    public static WebApplication UseSignalsSwagger(this WebApplication app)
+    {
+        app.UseSwagger(options => options.PreSerializeFilters.Add((document, request) =>
+        {
+            if (request.PathBase.HasValue) document.Servers = [new OpenApiServer { Url = request.PathBase.Value }];
+        }));
+        app.UseSwaggerUI();
+        return app;
+    }
+
+    /// <summary>
     /// An example body built from the served bundle's schema: one item with every feature and the history rows stage 2
     /// needs (zeros: valid, if not a market anyone has seen), so "Try it out" succeeds as it stands.
     /// </summary>

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 
@@ -6,14 +6,16 @@ namespace SignalEngine.Api.Storage;
 
 public static class StorageRegistration
 {
-    /// <summary>The signal store chosen by configuration, its database created at start.</summary>
+    /// <summary>The signal store chosen by configuration (Storage:Provider), its table created at start.</summary>
     public static IServiceCollection AddSignalStore(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISignalStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
+            return options.IsPostgres
+                ? new PostgresSignalStore(options.PostgresConnectionString!)
+                : new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
         });
         services.AddHostedService<StoreStartup>();
         return services;
@@ -27,9 +29,14 @@ public static class StorageRegistration
             {
                 await store.InitializeAsync(cancellationToken);
             }
-            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or TimeoutException)
             {
-                var where = store is SqliteSignalStore sqlite ? sqlite.Path : "the signal store";
+                var where = store switch
+                {
+                    SqliteSignalStore sqlite => sqlite.Path,
+                    PostgresSignalStore postgres => $"PostgreSQL at {postgres.Server}",
+                    _ => "the signal store",
+                };
                 throw new StartupException($"{where}: cannot create the signal store ({e.Message.ReplaceLineEndings(" ")})", e);
             }
         }
