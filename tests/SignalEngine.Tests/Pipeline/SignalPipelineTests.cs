@@ -83,5 +83,15 @@ public sealed class SignalPipelineTests(SmallBundleFixture fixture)
         explained.Should().OnlyContain(s =>
             s.Attribution!.Attributions.Length == fixture.Manifest.WindowLength &&
             s.Attribution.Attributions[0].Length == fixture.Manifest.FeatureSchema.Count);
+
+        // Completeness on the trained models: the attributions add up to the logit's change from the baseline window,
+        // within 1% of that change plus 1e-3 (64 Riemann steps on float32 models).
+        foreach (var attribution in explained.Select(s => s.Attribution!))
+        {
+            var sum = attribution.Attributions.Sum(step => step.Sum());
+            var change = attribution.Output - attribution.BaselineOutput;
+            attribution.CompletenessGap.Should().BeApproximately(Math.Abs(sum - change), 1e-9);
+            attribution.CompletenessGap.Should().BeLessThan(1e-2 * Math.Abs(change) + 1e-3, $"{attribution.Model}: sum {sum}, change {change}");
+        }
     }
 }
