@@ -4,7 +4,7 @@ using SignalEngine.Data;
 
 const string Usage = """
     usage: signalengine <command> [options]
-      train    --data <csv> --out <dir> [--config <json>] [--seed S] [--max-bars N]
+      train    --data <csv> --out <dir> [--config <json>] [--seed S] [--folds K] [--max-bars N]
       features --data <csv> [--bundle <dir>] [--last N] [--out <file>]
       evaluate --data <csv> [--folds K] [--cost-bps C] [--out <dir>] [--config <json>] [--seed S] [--max-bars N]
       score    --bundle <dir> --data <csv> [--cost-bps C] [--out <dir>]

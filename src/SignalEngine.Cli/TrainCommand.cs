@@ -6,16 +6,21 @@ using Spectre.Console;
 
 namespace SignalEngine.Cli;
 
-/// <summary>train --data &lt;csv&gt; --out &lt;dir&gt; [--config &lt;json&gt;] [--seed S] [--max-bars N]</summary>
+/// <summary>train --data &lt;csv&gt; --out &lt;dir&gt; [--config &lt;json&gt;] [--seed S] [--folds K] [--max-bars N]</summary>
 public static class TrainCommand
 {
     public static int Run(Arguments args)
     {
-        args.AllowOnly("data", "out", "config", "seed", "max-bars");
+        args.AllowOnly("data", "out", "config", "seed", "max-bars", "folds");
         var data = args.Required("data");
         var output = args.Required("out");
         var options = TrainingConfig.Read(args.Optional("config"));
         if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
+        if (args.OptionalInt("folds") is { } folds)
+        {
+            if (folds < 2) throw new UsageException("--folds must be at least 2: stage 3 is fitted on out-of-fold outputs");
+            options = options with { Folds = folds };
+        }
 
         var clock = Stopwatch.StartNew();
         var manifest = TrainingProgressDisplay.Run($"training on {Path.GetFileName(data)}", progress =>

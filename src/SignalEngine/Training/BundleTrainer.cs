@@ -133,12 +133,12 @@ public static class BundleTrainer
                 var train = set.InTimeRange(fold.TrainStart, fold.TrainEnd);
                 var test = set.InTimeRange(fold.TestStart, fold.TestEnd);
                 Step($"fold {fold.Index + 1}/{options.Folds}: stage 1 on {train.Count} samples");
-                var tree = TrainTreeFilter(train);
+                var tree = InFold(fold, train, () => TrainTreeFilter(train));
                 var refiners = new List<TorchSequenceRefiner>();
                 foreach (var kind in options.Sequence.Models)
                 {
                     Step($"fold {fold.Index + 1}/{options.Folds}: stage 2 {kind}");
-                    refiners.Add(TrainRefiner(kind, train));
+                    refiners.Add(InFold(fold, train, () => TrainRefiner(kind, train)));
                 }
                 Step($"fold {fold.Index + 1}/{options.Folds}: scoring {test.Count} test samples");
                 var scores = StageScorer.Score(tree, refiners, test.Select(set.Row).ToArray(), test.Select(s => (double[][]?)set.Window(s)).ToArray());
@@ -149,6 +149,21 @@ public static class BundleTrainer
                     test.Select(s => s.Label).ToArray()));
             }
             return outputs;
+        }
+
+        /// <summary>A stage that cannot learn from a fold's training data says which fold and what to change.</summary>
+        private T InFold<T>(WalkForwardFold fold, IReadOnlyList<TrainingSample> train, Func<T> fit)
+        {
+            try
+            {
+                return fit();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException(
+                    $"walk-forward fold {fold.Index + 1} of {options.Folds} trains on {train.Count} labelled bars, too few: {e.Message}. " +
+                    "Use fewer folds (--folds, or \"folds\" in the config), a shorter stage-2 window, or a longer history.", e);
+            }
         }
 
         public GradientBoostedTreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
