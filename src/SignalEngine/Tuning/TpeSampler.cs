@@ -4,15 +4,12 @@ namespace SignalEngine.Tuning;
 /// Tree-structured Parzen estimator (Bergstra et al. 2011), univariate: after <see cref="TpeOptions.StartupTrials"/>
 /// random trials the completed trials are split at the gamma quantile of their scores into good and bad; per parameter
 /// a Parzen density is fitted to each group (Gaussian kernels in the unit coordinate, truncated to [0, 1], plus a
-/// uniform prior component; smoothed frequencies for a categorical), candidates are drawn from the good density l and
+/// uniform prior component, bandwidths from the gaps between neighbours as in Optuna; smoothed frequencies for a categorical), candidates are drawn from the good density l and
 /// the one maximising l(x) / g(x) is taken. Pruned trials count as bad. Everything random comes from the caller's
 /// Random, so the same history and seed give the same suggestion.
 /// </summary>
 public sealed class TpeSampler(TpeOptions options)
 {
-    private const double MinimumBandwidth = 0.03;
-    private const double MaximumBandwidth = 0.5;
-
     public TpeOptions Options { get; } = options;
 
     public ParameterSet Suggest(SearchSpace space, IReadOnlyList<Trial> history, Random random)
@@ -84,20 +81,31 @@ public sealed class TpeSampler(TpeOptions options)
         return best;
     }
 
-    /// <summary>Equal-weight Gaussian kernels on [0, 1] (Scott's rule bandwidth) mixed with a uniform prior.</summary>
+    /// <summary>
+    /// Equal-weight Gaussian kernels on [0, 1] mixed with a uniform prior. Each kernel's bandwidth is the larger gap to
+    /// its neighbours (the interval's ends for the outermost), at least 1 / (n + 1): so the density stays wide while
+    /// observations are few and narrows only as they fill the space, which keeps a cluster of early good points from
+    /// collapsing the search onto itself.
+    /// </summary>
     private sealed class ParzenDensity
     {
         private readonly double[] _centres;
-        private readonly double _bandwidth;
+        private readonly double[] _bandwidth;
         private readonly double[] _mass;
 
         public ParzenDensity(double[] points)
         {
-            _centres = points;
-            var n = points.Length;
-            var sd = n > 1 ? Math.Sqrt(points.Select(p => (p - points.Average()) * (p - points.Average())).Sum() / (n - 1)) : 0.25;
-            _bandwidth = Math.Clamp(1.06 * Math.Max(sd, 0.05) * Math.Pow(n, -0.2), MinimumBandwidth, MaximumBandwidth);
-            _mass = points.Select(c => NormalCdf((1 - c) / _bandwidth) - NormalCdf(-c / _bandwidth)).ToArray();
+            _centres = points.Order().ToArray();
+            var n = _centres.Length;
+            var minimum = 1.0 / Math.Min(100, n + 1);
+            _bandwidth = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var left = i > 0 ? _centres[i - 1] : 0;
+                var right = i < n - 1 ? _centres[i + 1] : 1;
+                _bandwidth[i] = Math.Clamp(Math.Max(_centres[i] - left, right - _centres[i]), minimum, 1);
+            }
+            _mass = _centres.Select((c, i) => NormalCdf((1 - c) / _bandwidth[i]) - NormalCdf(-c / _bandwidth[i])).ToArray();
         }
 
         public double Density(double x)
@@ -105,8 +113,8 @@ public sealed class TpeSampler(TpeOptions options)
             var sum = 1.0;
             for (var i = 0; i < _centres.Length; i++)
             {
-                var z = (x - _centres[i]) / _bandwidth;
-                sum += Math.Exp(-0.5 * z * z) / (_bandwidth * Math.Sqrt(2 * Math.PI) * _mass[i]);
+                var z = (x - _centres[i]) / _bandwidth[i];
+                sum += Math.Exp(-0.5 * z * z) / (_bandwidth[i] * Math.Sqrt(2 * Math.PI) * _mass[i]);
             }
             return sum / (_centres.Length + 1);
         }
@@ -117,7 +125,7 @@ public sealed class TpeSampler(TpeOptions options)
             if (component == _centres.Length) return random.NextDouble();
             for (var attempt = 0; attempt < 32; attempt++)
             {
-                var x = _centres[component] + _bandwidth * StandardNormal(random);
+                var x = _centres[component] + _bandwidth[component] * StandardNormal(random);
                 if (x is >= 0 and <= 1) return x;
             }
             return _centres[component];
