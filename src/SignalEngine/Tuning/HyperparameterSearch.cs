@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace SignalEngine.Tuning;
 
@@ -84,9 +85,10 @@ public sealed class HyperparameterSearch(SearchSpace space, ISearchObjective obj
         {
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or ExternalException)
         {
-            // A point where the pipeline cannot train (too few samples of a class, say) is a failed trial, not a failed search.
+            // A point where the pipeline cannot train (too few samples of a class, a native TorchSharp error) is a
+            // failed trial, not a failed search: an exception escaping here would end its worker silently.
             state = TrialState.Failed;
         }
         var final = state == TrialState.Failed ? double.NaN : rungs[^1];
