@@ -31,6 +31,9 @@ public static class TuneCommand
             Workers = workers,
             Resume = args.Flag("resume"),
             MaxBars = args.OptionalInt("max-bars"),
+
+            // With a time budget the architecture search runs generations until its share of the budget is spent.
+            Evolution = new EvolutionOptions { Generations = budget is null ? 5 : 100 },
         };
 
         TuningResult result = null!;
@@ -52,7 +55,7 @@ public static class TuneCommand
                     {
                         lock (gate)
                         {
-                            architectures.Increment(1);
+                            architectures.Value = g.Generation + 1;
                             architectures.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                                 $"generation {g.Generation + 1}: best {g.BestFitness:0.0000} ({g.Best.Kind} {g.Best.Layers}x{g.Best.HiddenSize})"));
                         }
