@@ -15,7 +15,7 @@ public static class TuningSummary
 
         Line($"# Tuning summary: {Path.GetFileName(s.DataPath)}");
         Line();
-        Line(string.Create(ci, $"- seed {s.Seed}, workers {s.Workers}, {r.Elapsed.TotalMinutes:0.0} min{(s.TimeBudget is { } b ? $" of a {b.TotalMinutes:0.#} min budget" : "")}{(s.MaxBars is { } m ? $", last {m} bars per instrument" : "")}"));
+        Line(string.Create(ci, $"- seed {s.Seed}, workers {s.Workers}, {r.Elapsed.TotalMinutes:0.0} min this invocation{(s.TimeBudget is { } b ? $" (budget {b.TotalMinutes:0.#} min)" : "")}{(s.MaxBars is { } m ? $", last {m} bars per instrument" : "")}"));
         Line(string.Create(ci, $"- search bars: time steps 0..{data.HoldoutStart - 1}; held-out last fold: time steps {data.HoldoutStart}..{data.TimeSteps - 1} ({s.HoldoutFraction:P0}), never seen by a trial"));
         Line(string.Create(ci, $"- trials: {ended.Length} ({r.ReplayedTrials} replayed from trials.csv): {ended.Count(t => t.State == TrialState.Complete)} complete, {ended.Count(t => t.State == TrialState.Pruned)} stopped early, {ended.Count(t => t.State == TrialState.Failed)} failed"));
         Line(string.Create(ci, $"- cheap trials: stage 2 trained for {Math.Min(s.SearchEpochs, r.Default.Sequence.Epochs)} epochs in the search (the config and the held-out comparison use {r.Default.Sequence.Epochs})"));
@@ -24,7 +24,7 @@ public static class TuningSummary
         Line();
         Line("Pipeline multiclass log loss on the held-out fold, stages 1 and 2 trained on everything before it (purged), stage 3 on the out-of-fold outputs of the search bars. " +
              "Climatology forecasts the training period's label frequencies; skill = 1 - log loss / climatology's. The label settings differ between the two configurations, " +
-             "so their raw log losses score different labels: compare the skill.");
+             "so their raw log losses score different labels: compare the skill. The default runs stage 2's LSTM and Transformer; the tuned configuration runs the evolved architecture alone.");
         Line();
         Line("| configuration | log loss | climatology log loss | skill | coverage | bars |");
         Line("|---|---|---|---|---|---|");
