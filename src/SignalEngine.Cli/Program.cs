@@ -8,6 +8,7 @@ const string Usage = """
       features --data <csv> [--bundle <dir>] [--last N] [--out <file>]
       evaluate --data <csv> [--folds K] [--cost-bps C] [--out <dir>] [--config <json>] [--seed S] [--max-bars N]
       score    --bundle <dir> --data <csv> [--cost-bps C] [--out <dir>]
+      tune     --data <csv> --trials N [--time-budget MINUTES] [--seed S] [--resume] [--out <dir>] [--workers W] [--max-bars N]
     """;
 
 // Redirected output (a log file, CI) would otherwise wrap the metric tables at 80 columns.
@@ -22,6 +23,7 @@ try
         "features" => FeaturesCommand.Run(arguments),
         "evaluate" => EvaluateCommand.Evaluate(arguments, "signalengine " + string.Join(' ', args)),
         "score" => EvaluateCommand.Score(arguments, "signalengine " + string.Join(' ', args)),
+        "tune" => TuneCommand.Run(arguments),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{arguments.Command}'"),
     };
