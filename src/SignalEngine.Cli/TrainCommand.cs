@@ -24,7 +24,7 @@ public static class TrainCommand
 
         var clock = Stopwatch.StartNew();
         var manifest = TrainingProgressDisplay.Run($"training on {Path.GetFileName(data)}", progress =>
-            BundleTrainer.Train(data, output, options, progress, args.OptionalInt("max-bars")));
+            BundleTrainer.Train(data, output, options, progress, args.OptionalInt("max-bars"), configFile: args.Optional("config")));
 
         AnsiConsole.MarkupLine($"bundle [green]{manifest.Version}[/] written to {Markup.Escape(Path.GetFullPath(output))} in {clock.Elapsed.TotalSeconds:F0} s");
         var table = new Table().AddColumns("stage", "out-of-sample metrics (walk-forward)");

@@ -24,6 +24,9 @@ public sealed record BundleManifest
     public required LabelConfig Labels { get; init; }
     public required TrainingOptions Hyperparameters { get; init; }
 
+    /// <summary>The config file the hyperparameters came from (for example tune's best-config.json), or null for the defaults.</summary>
+    public ConfigSource? Config { get; init; }
+
     /// <summary>Out-of-sample (walk-forward) metrics per stage: "stage1", "stage2.lstm", ..., "pipeline".</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics { get; init; }
 
@@ -32,3 +35,6 @@ public sealed record BundleManifest
 }
 
 public sealed record BundleArtifact(string Stage, string Path, string Sha256);
+
+/// <summary>A training config file by name and content hash, with the tuning summary found beside it, if any.</summary>
+public sealed record ConfigSource(string File, string Sha256, string? TuningSummary);

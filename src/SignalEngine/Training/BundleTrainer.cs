@@ -28,7 +28,8 @@ public static class BundleTrainer
         TrainingOptions options,
         IProgress<TrainingProgress>? progress = null,
         int? maxBars = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? configFile = null)
     {
         var data = CsvBarLoader.Load(dataPath);
         var set = TrainingSet.Build(data.Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars);
@@ -88,12 +89,23 @@ public static class BundleTrainer
             WindowLength = options.Sequence.WindowLength,
             Labels = options.Labels,
             Hyperparameters = options,
+            Config = configFile is null ? null : ConfigSourceOf(configFile),
             Metrics = metrics,
             Artifacts = artifacts.Select(a => new BundleArtifact(a.Stage, a.Path, BundleLoader.HashOf(outputDirectory, a.Path))).ToArray(),
         };
         BundleLoader.WriteManifest(outputDirectory, manifest);
         run.Step("done");
         return manifest;
+    }
+
+    /// <summary>The config file's name and hash; tune writes summary.md beside best-config.json, and its first lines say which run.</summary>
+    private static ConfigSource ConfigSourceOf(string configFile)
+    {
+        var summary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, "summary.md");
+        return new ConfigSource(
+            Path.GetFileName(configFile),
+            Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(configFile))),
+            File.Exists(summary) ? string.Join(" ", File.ReadLines(summary).Take(4).Where(l => l.Length > 0)) : null);
     }
 
     /// <summary>One fold's out-of-fold stage outputs, in the form stage 3 is fitted on.</summary>
