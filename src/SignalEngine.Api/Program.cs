@@ -3,6 +3,7 @@ using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Models;
+using SignalEngine.Api.Online;
 using SignalEngine.Api.Signals;
 using SignalEngine.Api.Storage;
 
@@ -22,6 +23,7 @@ builder.Services.AddSignalPipeline();
 builder.Services.AddSignalStore();
 builder.Services.AddAuditLog();
 builder.Services.AddSingleton<SignalRecorder>(); // store + audit, all or nothing, before any answer
+builder.Services.AddOnlineLearning(); // outcomes, model registry, background learner (off unless OnlineLearning:Enabled)
 builder.Services.AddReadinessChecks();
 builder.Services.AddSignalsSwagger();
 
@@ -35,6 +37,7 @@ app.UseSignalsSwagger();
 
 app.MapSignals();
 app.MapModels();
+app.MapOutcomes();
 app.MapHealth();
 
 // A bad configuration or bundle ends here with one line on stderr and exit code 1.

@@ -17,6 +17,12 @@ public interface IAuditLog
     /// </summary>
     void SignalsVoided(IReadOnlyList<Guid> ids, string reason, AuditContext context);
 
+    /// <summary>
+    /// A model lifecycle event ("model.promoted", "model.rejected", "model.activated"): the version, the one it
+    /// replaced or was compared with, and why. Throws <see cref="AuditWriteException"/> on failure.
+    /// </summary>
+    void ModelEvent(string kind, string version, string? other, string reason, AuditContext context);
+
     /// <summary>True when the audit file of today can be opened for appending now.</summary>
     bool IsWritable();
 }

@@ -57,6 +57,16 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
         }
     }
 
+    private static readonly MessageTemplate Model = new MessageTemplateParser()
+        .Parse("Model {ModelVersion} {Event}: {Reason}");
+
+    public void ModelEvent(string kind, string version, string? other, string reason, AuditContext context) =>
+        Write(Model, context, Guid.Empty,
+            new LogEventProperty("Event", new ScalarValue(kind)),
+            new LogEventProperty("ModelVersion", new ScalarValue(version)),
+            new LogEventProperty("OtherVersion", new ScalarValue(other)),
+            new LogEventProperty("Reason", new ScalarValue(reason)));
+
     public bool IsWritable() => _sink.IsWritable();
 
     public void Dispose()

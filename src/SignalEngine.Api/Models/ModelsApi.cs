@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SignalEngine.Api.Online;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;
@@ -10,6 +11,13 @@ public static class ModelsApi
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/models").WithTags("Models");
+        group.MapGet("/", GetModels)
+            .WithName("GetModels")
+            .WithSummary("Every version this service has served or built: parent, status (serving, candidate, rejected, retired), shadow metrics");
+        group.MapPost("/{version}/activate", Activate)
+            .WithName("ActivateModel")
+            .WithSummary("Serve a registered version from now on: promote a candidate by hand, or roll back")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/current", GetCurrent)
             .WithName("GetCurrentModel")
             .WithSummary("The model being served: what a client must send and how well it did out of sample");
@@ -20,6 +28,19 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
+
+    private static async Task<Ok<IReadOnlyList<ModelEntry>>> GetModels(ModelLifecycle lifecycle, ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        await lifecycle.EnsureServingRegisteredAsync(cancellationToken);
+        return TypedResults.Ok(await registry.AllAsync(cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Activate(string version, ModelLifecycle lifecycle, CancellationToken cancellationToken) =>
+        await lifecycle.ActivateVersionAsync(version, cancellationToken) is { } entry
+            ? TypedResults.Ok(entry)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "Model version not found",
+                detail: $"no registered model has the version '{version}' (GET /models lists them)");
 
     /// <summary>Computed once at training and kept in the bundle (stage1/importance.json): it needs the training data.</summary>
     private static Results<ContentHttpResult, ProblemHttpResult> GetImportance(string version, ActiveBundle active)

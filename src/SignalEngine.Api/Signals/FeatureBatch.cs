@@ -25,6 +25,14 @@ public sealed record FeatureBatchItem(
         input.History.Select(row => Named(row, schema)).ToArray(),
         input.Context);
 
+    /// <summary>Back to the pipeline's shape (features in schema order), as a stored input is replayed for learning.</summary>
+    public SignalInput ToInput(FeatureSchema schema) => new(
+        Instrument,
+        Timestamp,
+        schema.Names.Select(n => Features[n]).ToArray(),
+        (History ?? []).Select(row => schema.Names.Select(n => row[n]).ToArray()).ToArray(),
+        Context);
+
     private static IReadOnlyDictionary<string, double> Named(double[] row, FeatureSchema schema)
     {
         var named = new Dictionary<string, double>(schema.Count, StringComparer.Ordinal);

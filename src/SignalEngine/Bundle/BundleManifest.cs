@@ -24,6 +24,9 @@ public sealed record BundleManifest
     public required LabelConfig Labels { get; init; }
     public required TrainingOptions Hyperparameters { get; init; }
 
+    /// <summary>For a version made by online learning: what it learned from (its parent is <see cref="Parent"/>).</summary>
+    public OnlineUpdate? Online { get; init; }
+
     /// <summary>The config file the hyperparameters came from (for example tune's best-config.json), or null for the defaults.</summary>
     public ConfigSource? Config { get; init; }
 
@@ -38,3 +41,12 @@ public sealed record BundleArtifact(string Stage, string Path, string Sha256);
 
 /// <summary>A training config file by name and content hash, with the tuning summary found beside it, if any.</summary>
 public sealed record ConfigSource(string File, string Sha256, string? TuningSummary);
+
+/// <summary>What an online update learned from: new outcomes, replayed ones, and which stages changed.</summary>
+public sealed record OnlineUpdate(
+    DateTimeOffset Trained,
+    int NewOutcomes,
+    int ReplayedOutcomes,
+    int HeldOutOutcomes,
+    IReadOnlyList<string> StagesUpdated,
+    IReadOnlyList<Guid> OutcomeSignalIds);

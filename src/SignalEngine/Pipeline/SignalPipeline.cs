@@ -11,9 +11,6 @@ namespace SignalEngine.Pipeline;
 /// </summary>
 public sealed class SignalPipeline(ModelBundle bundle)
 {
-    private readonly int _volRegime = bundle.Schema.IndexOf("vol_regime");
-    private readonly int _volumeZ = bundle.Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
-
     public ModelBundle Bundle { get; } = bundle;
 
     /// <summary>Signals and explanations for validated items, in item order; ids are new.</summary>
@@ -33,10 +30,8 @@ public sealed class SignalPipeline(ModelBundle bundle)
 
     private PipelineResult Decide(SignalInput item, CandidateScore score, double[][]? window)
     {
-        var regime = item.Context?.Regime ?? (_volRegime >= 0 && double.IsFinite(item.Features[_volRegime])
-            ? FeatureBuilder.RegimeOf(item.Features[_volRegime])
-            : MarketRegime.Normal);
-        var liquidity = item.Context?.Liquidity ?? (_volumeZ >= 0 ? item.Features[_volumeZ] : 0.0);
+        var regime = RegimeOf(Bundle, item);
+        var liquidity = LiquidityOf(Bundle, item);
         var metaInput = score.ToMetaInput(regime, liquidity);
         var meta = score.Tree.Passed
             ? Bundle.MetaLearner.Decide(metaInput)
@@ -76,8 +71,24 @@ public sealed class SignalPipeline(ModelBundle bundle)
         return new PipelineResult(signal, explanation, item);
     }
 
+    /// <summary>The regime the client sent, or the one its vol_regime feature gives, or normal.</summary>
+    internal static string RegimeOf(ModelBundle bundle, SignalInput item)
+    {
+        var volRegime = bundle.Schema.IndexOf(FeatureBuilder.VolatilityRegime);
+        return item.Context?.Regime ?? (volRegime >= 0 && double.IsFinite(item.Features[volRegime])
+            ? FeatureBuilder.RegimeOf(item.Features[volRegime])
+            : MarketRegime.Normal);
+    }
+
+    /// <summary>The liquidity the client sent, or its volume z-score feature, or 0 for a series without volume.</summary>
+    internal static double LiquidityOf(ModelBundle bundle, SignalInput item)
+    {
+        var volumeZ = bundle.Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
+        return item.Context?.Liquidity ?? (volumeZ >= 0 ? item.Features[volumeZ] : 0.0);
+    }
+
     /// <summary>T rows ending at the item (its last T - 1 history rows, then its own), or null with too little history.</summary>
-    private static double[][]? WindowOf(SignalInput item, int windowLength)
+    internal static double[][]? WindowOf(SignalInput item, int windowLength)
     {
         if (item.History.Count < windowLength - 1) return null;
         var window = new double[windowLength][];

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Storage;
+using SignalEngine.Online;
+
+namespace SignalEngine.Api.Online;
+
+public static class OnlineRegistration
+{
+    /// <summary>Outcomes, the model registry and the background learner; the learner idles unless OnlineLearning:Enabled.</summary>
+    public static IServiceCollection AddOnlineLearning(this IServiceCollection services)
+    {
+        services.AddOptions<OnlineOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return storage.IsPostgres
+                ? OutcomeStore.Postgres(storage.PostgresConnectionString!)
+                : OutcomeStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(storage.SqlitePath));
+        });
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelLifecycle>();
+        services.AddHostedService<OutcomeStoreStartup>();
+        services.AddSingleton<OnlineLearner>();
+        services.AddHostedService(provider => provider.GetRequiredService<OnlineLearner>());
+        return services;
+    }
+
+    /// <summary>Creates the outcome tables after the signal store exists (same database).</summary>
+    private sealed class OutcomeStoreStartup(OutcomeStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

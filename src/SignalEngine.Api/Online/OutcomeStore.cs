@@ -1,0 +1,184 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using SignalEngine.Labels;
+
+namespace SignalEngine.Api.Online;
+
+/// <summary>A realised outcome of a served signal, in arrival order (<see cref="Sequence"/>).</summary>
+public sealed record OutcomeRecord(long Sequence, Guid SignalId, SignalAction Label, double? ForwardReturn, DateTimeOffset Received, string? UsedBy);
+
+/// <summary>
+/// Outcomes and the online learner's state (replay buffer, model registry) in the signal store's database, next to
+/// the signals table. One class for SQLite and PostgreSQL: the SQL is the portable subset both speak
+/// (INSERT ... ON CONFLICT DO NOTHING / DO UPDATE, TEXT timestamps), only the connection differs.
+/// </summary>
+public sealed class OutcomeStore(Func<DbConnection> connect)
+{
+    // Outcomes are numbered in arrival order; one writer at a time in this process keeps the numbers apart.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    private static readonly string[] Schema =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS outcomes (
+            sequence BIGINT NOT NULL,
+            signal_id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            forward_return DOUBLE PRECISION NULL,
+            received TEXT NOT NULL,
+            used_by TEXT NULL)
+        """,
+        "CREATE TABLE IF NOT EXISTS online_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ];
+
+    public static OutcomeStore Sqlite(string path) => new(() => new SqliteConnection(
+        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString()));
+
+    public static OutcomeStore Postgres(string connectionString)
+    {
+        var source = NpgsqlDataSource.Create(connectionString);
+        return new OutcomeStore(source.CreateConnection);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, cancellationToken);
+    }
+
+    /// <summary>Records the outcomes whose signal has none yet, in one transaction; returns the ids that were new.</summary>
+    public async Task<IReadOnlyList<Guid>> RecordAsync(
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn)> outcomes, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await InsertAsync(outcomes, cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<Guid>> InsertAsync(
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn)> outcomes, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var next = Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM outcomes", cancellationToken), CultureInfo.InvariantCulture);
+        var recorded = new List<Guid>();
+        foreach (var (id, label, forwardReturn) in outcomes)
+        {
+            var inserted = await ExecuteAsync(connection, transaction,
+                "INSERT INTO outcomes (sequence, signal_id, label, forward_return, received, used_by) VALUES (@sequence, @id, @label, @return, @received, NULL) ON CONFLICT (signal_id) DO NOTHING",
+                cancellationToken,
+                ("sequence", next + 1), ("id", id.ToString()), ("label", label.ToString().ToLowerInvariant()),
+                ("return", (object?)forwardReturn ?? DBNull.Value), ("received", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+            if (inserted == 0) continue;
+            next++;
+            recorded.Add(id);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return recorded;
+    }
+
+    public async Task<bool> HasAsync(Guid signalId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null, "SELECT 1 FROM outcomes WHERE signal_id = @id", cancellationToken, ("id", signalId.ToString())) is not null;
+    }
+
+    /// <summary>Outcomes no candidate has used yet, oldest first.</summary>
+    public Task<IReadOnlyList<OutcomeRecord>> UnusedAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
+
+    public Task<IReadOnlyList<OutcomeRecord>> ByIdsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? Task.FromResult<IReadOnlyList<OutcomeRecord>>([])
+            : QueryAsync(
+                $"SELECT sequence, signal_id, label, forward_return, received, used_by FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
+                cancellationToken, ids.Select((id, i) => ($"id{i}", (object?)id.ToString())).ToArray());
+
+    public async Task MarkUsedAsync(IReadOnlyList<Guid> ids, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE outcomes SET used_by = @version WHERE signal_id = @id", cancellationToken,
+                ("version", version), ("id", id.ToString()));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null, "SELECT value FROM online_state WHERE key = @key", cancellationToken, ("key", key)) as string;
+    }
+
+    public async Task SetStateAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "INSERT INTO online_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            cancellationToken, ("key", key), ("value", value));
+    }
+
+    private async Task<IReadOnlyList<OutcomeRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<OutcomeRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new OutcomeRecord(
+                Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                Guid.Parse(reader.GetString(1)),
+                Enum.Parse<SignalAction>(reader.GetString(2), ignoreCase: true),
+                reader.IsDBNull(3) ? null : Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return records;
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = connect();
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+}
