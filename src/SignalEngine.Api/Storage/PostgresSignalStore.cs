@@ -54,20 +54,12 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(Insert, connection, transaction);
-        string[] names = ["id", "instrument", "signal_time", "action", "model_version", "created_at", "signal_json", "explanation_json", "input_json"];
+        var names = SignalRow.Columns;
         var parameters = names.Select(n => command.Parameters.Add(n, NpgsqlDbType.Text)).ToArray();
         await command.PrepareAsync(cancellationToken);
         foreach (var record in batch)
         {
-            parameters[0].Value = record.Id.ToString("D");
-            parameters[1].Value = record.Instrument;
-            parameters[2].Value = Format(record.Timestamp);
-            parameters[3].Value = record.Action.ToString().ToLowerInvariant();
-            parameters[4].Value = record.ModelVersion;
-            parameters[5].Value = Format(record.Created);
-            parameters[6].Value = record.SignalJson;
-            parameters[7].Value = record.ExplanationJson;
-            parameters[8].Value = record.InputJson;
+            SignalRow.Bind(parameters, record);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         if (beforeCommit is not null) await beforeCommit(cancellationToken);
@@ -82,16 +74,7 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         command.Parameters.AddWithValue("id", NpgsqlDbType.Text, id.ToString("D"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new SignalRecord(
-            Guid.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            Parse(reader.GetString(2)),
-            Enum.Parse<SignalAction>(reader.GetString(3), ignoreCase: true),
-            reader.GetString(4),
-            Parse(reader.GetString(5)),
-            reader.GetString(6),
-            reader.GetString(7),
-            reader.GetString(8));
+        return SignalRow.Read(reader);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
@@ -118,7 +101,5 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }
