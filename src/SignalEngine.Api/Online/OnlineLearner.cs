@@ -136,14 +136,15 @@ public sealed class OnlineLearner(
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    /// <summary>Each outcome joined with its signal's stored inputs, in the serving schema; signals of another schema are skipped.</summary>
+    /// <summary>Each outcome with its inputs (a labelled bar's own, or its signal's), in the serving schema; inputs of another schema are skipped.</summary>
     private async Task<IReadOnlyList<OnlineSample>> SamplesAsync(IReadOnlyList<OutcomeRecord> records, ModelBundle serving, CancellationToken cancellationToken)
     {
         var samples = new List<OnlineSample>(records.Count);
         foreach (var record in records)
         {
-            if (await signals.GetAsync(record.SignalId, cancellationToken) is not { } signal) continue;
-            var item = JsonSerializer.Deserialize<FeatureBatchItem>(signal.InputJson, ApiDefaults.Json)!;
+            var inputJson = record.InputJson ?? (await signals.GetAsync(record.SignalId, cancellationToken))?.InputJson;
+            if (inputJson is null) continue;
+            var item = JsonSerializer.Deserialize<FeatureBatchItem>(inputJson, ApiDefaults.Json)!;
             if (!serving.Schema.Names.All(item.Features.ContainsKey)) continue;
             samples.Add(new OnlineSample(record.SignalId, item.ToInput(serving.Schema), record.Label));
         }

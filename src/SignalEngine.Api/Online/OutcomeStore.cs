@@ -7,7 +7,8 @@ using SignalEngine.Labels;
 namespace SignalEngine.Api.Online;
 
 /// <summary>A realised outcome of a served signal, in arrival order (<see cref="Sequence"/>).</summary>
-public sealed record OutcomeRecord(long Sequence, Guid SignalId, SignalAction Label, double? ForwardReturn, DateTimeOffset Received, string? UsedBy);
+/// <param name="InputJson">For a labelled bar sent without a signal: its inputs (a signal's are in the signal store).</param>
+public sealed record OutcomeRecord(long Sequence, Guid SignalId, SignalAction Label, double? ForwardReturn, DateTimeOffset Received, string? UsedBy, string? InputJson = null);
 
 /// <summary>
 /// Outcomes and the online learner's state (replay buffer, model registry) in the signal store's database, next to
@@ -28,7 +29,8 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
             label TEXT NOT NULL,
             forward_return DOUBLE PRECISION NULL,
             received TEXT NOT NULL,
-            used_by TEXT NULL)
+            used_by TEXT NULL,
+            input_json TEXT NULL)
         """,
         "CREATE TABLE IF NOT EXISTS online_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ];
@@ -49,8 +51,13 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     }
 
     /// <summary>Records the outcomes whose signal has none yet, in one transaction; returns the ids that were new.</summary>
+    public Task<IReadOnlyList<Guid>> RecordAsync(
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn)> outcomes, CancellationToken cancellationToken) =>
+        RecordAsync(outcomes.Select(o => (o.SignalId, o.Label, o.ForwardReturn, (string?)null)).ToArray(), cancellationToken);
+
+    /// <summary>As <see cref="RecordAsync(IReadOnlyList{ValueTuple{Guid, SignalAction, double?}}, CancellationToken)"/>, with inputs for labelled bars.</summary>
     public async Task<IReadOnlyList<Guid>> RecordAsync(
-        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn)> outcomes, CancellationToken cancellationToken)
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
         try
@@ -64,19 +71,20 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     }
 
     private async Task<IReadOnlyList<Guid>> InsertAsync(
-        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn)> outcomes, CancellationToken cancellationToken)
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var next = Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM outcomes", cancellationToken), CultureInfo.InvariantCulture);
         var recorded = new List<Guid>();
-        foreach (var (id, label, forwardReturn) in outcomes)
+        foreach (var (id, label, forwardReturn, inputJson) in outcomes)
         {
             var inserted = await ExecuteAsync(connection, transaction,
-                "INSERT INTO outcomes (sequence, signal_id, label, forward_return, received, used_by) VALUES (@sequence, @id, @label, @return, @received, NULL) ON CONFLICT (signal_id) DO NOTHING",
+                "INSERT INTO outcomes (sequence, signal_id, label, forward_return, received, used_by, input_json) VALUES (@sequence, @id, @label, @return, @received, NULL, @input) ON CONFLICT (signal_id) DO NOTHING",
                 cancellationToken,
                 ("sequence", next + 1), ("id", id.ToString()), ("label", label.ToString().ToLowerInvariant()),
-                ("return", (object?)forwardReturn ?? DBNull.Value), ("received", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+                ("return", (object?)forwardReturn ?? DBNull.Value), ("received", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                ("input", (object?)inputJson ?? DBNull.Value));
             if (inserted == 0) continue;
             next++;
             recorded.Add(id);
@@ -93,13 +101,13 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
 
     /// <summary>Outcomes no candidate has used yet, oldest first.</summary>
     public Task<IReadOnlyList<OutcomeRecord>> UnusedAsync(CancellationToken cancellationToken) =>
-        QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
+        QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
 
     public Task<IReadOnlyList<OutcomeRecord>> ByIdsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
         ids.Count == 0
             ? Task.FromResult<IReadOnlyList<OutcomeRecord>>([])
             : QueryAsync(
-                $"SELECT sequence, signal_id, label, forward_return, received, used_by FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
+                $"SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
                 cancellationToken, ids.Select((id, i) => ($"id{i}", (object?)id.ToString())).ToArray());
 
     public async Task MarkUsedAsync(IReadOnlyList<Guid> ids, string version, CancellationToken cancellationToken)
@@ -142,7 +150,8 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
                 Enum.Parse<SignalAction>(reader.GetString(2), ignoreCase: true),
                 reader.IsDBNull(3) ? null : Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
         return records;
     }

@@ -11,8 +11,16 @@ using SignalEngine.Online;
 
 namespace SignalEngine.Api.Online;
 
-/// <summary>The body of POST /outcomes: for each earlier signal, the realised label or the realised forward return.</summary>
-public sealed record OutcomeBatch(IReadOnlyList<OutcomeItem> Outcomes);
+/// <summary>
+/// The body of POST /outcomes: for earlier signals, the realised label or forward return; and/or new labelled bars
+/// of an instrument (the POST /signals item shape plus its realised label), learned as if they had been signals.
+/// </summary>
+public sealed record OutcomeBatch(IReadOnlyList<OutcomeItem>? Outcomes, IReadOnlyList<LabelledBar>? Bars);
+
+/// <summary>A bar with its features (and history) as in POST /signals, and the label it turned out to have.</summary>
+public sealed record LabelledBar(
+    string Instrument, DateTimeOffset Timestamp, IReadOnlyDictionary<string, double> Features,
+    IReadOnlyList<IReadOnlyDictionary<string, double>>? History, SignalEngine.Pipeline.MarketContext? Context, string Label);
 
 /// <param name="Label">buy, sell or hold: the triple-barrier label that was realised.</param>
 /// <param name="ForwardReturn">Or the log return over the label horizon, turned into a label (see the endpoint).</param>
@@ -60,38 +68,57 @@ public static class OutcomesApi
         using (document)
         {
             var errors = new Dictionary<string, string[]>();
-            if (!document.RootElement.TryGetProperty("outcomes", out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
+            var root = document.RootElement;
+            var items = default(JsonElement);
+            var hasOutcomes = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("outcomes", out items);
+            var hasBars = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("bars", out _);
+            if (!hasOutcomes && !hasBars)
             {
-                return Invalid(new() { ["outcomes"] = ["a non-empty array of outcomes is required"] });
+                return Invalid(new() { ["outcomes"] = ["send a non-empty array of outcomes (earlier signal ids) or of labelled bars"] });
             }
 
-            var accepted = new List<(Guid, SignalAction, double?)>();
+            var accepted = new List<(Guid, SignalAction, double?, string?)>();
             var seen = new HashSet<Guid>();
             var duplicates = new List<Guid>();
             var bundle = active.Current.Bundle;
-            var index = 0;
-            foreach (var item in items.EnumerateArray())
+            if (hasOutcomes)
             {
-                var at = $"outcomes[{index++}]";
-                if (item.ValueKind != JsonValueKind.Object) { errors[at] = ["must be an object"]; continue; }
-                if (!item.TryGetProperty("signalId", out var idElement) || idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out var id))
+                if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
                 {
-                    errors[$"{at}.signalId"] = ["a signal id (GUID) is required"];
-                    continue;
+                    return Invalid(new() { ["outcomes"] = ["a non-empty array of outcomes is required"] });
                 }
-                if (await signals.GetAsync(id, cancellationToken) is not { } signal)
+                var index = 0;
+                foreach (var item in items.EnumerateArray())
                 {
-                    errors[$"{at}.signalId"] = [$"no signal has the id {id}"];
-                    continue;
+                    var at = $"outcomes[{index++}]";
+                    if (item.ValueKind != JsonValueKind.Object) { errors[at] = ["must be an object"]; continue; }
+                    if (!item.TryGetProperty("signalId", out var idElement) || idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out var id))
+                    {
+                        errors[$"{at}.signalId"] = ["a signal id (GUID) is required"];
+                        continue;
+                    }
+                    if (await signals.GetAsync(id, cancellationToken) is not { } signal)
+                    {
+                        errors[$"{at}.signalId"] = [$"no signal has the id {id}"];
+                        continue;
+                    }
+                    var label = LabelOf(item, at, signal, bundle, errors, out var forwardReturn);
+                    if (label is null) continue;
+                    if (!seen.Add(id) || await outcomes.HasAsync(id, cancellationToken))
+                    {
+                        duplicates.Add(id);
+                        continue;
+                    }
+                    accepted.Add((id, label.Value, forwardReturn, null));
                 }
-                var label = LabelOf(item, at, signal, bundle, errors, out var forwardReturn);
-                if (label is null) continue;
-                if (!seen.Add(id) || await outcomes.HasAsync(id, cancellationToken))
+            }
+            if (hasBars)
+            {
+                foreach (var (id, label, input) in LabelledBars(root.GetProperty("bars"), bundle, errors))
                 {
-                    duplicates.Add(id);
-                    continue;
+                    if (!seen.Add(id) || await outcomes.HasAsync(id, cancellationToken)) duplicates.Add(id);
+                    else accepted.Add((id, label, null, input));
                 }
-                accepted.Add((id, label.Value, forwardReturn));
             }
             if (errors.Count > 0) return Invalid(errors);
 
@@ -100,6 +127,56 @@ public static class OutcomesApi
             if (recorded.Count > 0) learner.Wake();
             return TypedResults.Ok(new OutcomeReceipt(recorded, duplicates, options.Value.Enabled));
         }
+    }
+
+    /// <summary>
+    /// Labelled bars, validated like POST /signals items (errors under bars[i]); each gets an id derived from its
+    /// instrument and timestamp, so sending the same bar again is a duplicate, not a second lesson.
+    /// </summary>
+    private static IEnumerable<(Guid Id, SignalAction Label, string InputJson)> LabelledBars(
+        JsonElement bars, Bundle.ModelBundle bundle, Dictionary<string, string[]> errors)
+    {
+        if (bars.ValueKind != JsonValueKind.Array || bars.GetArrayLength() == 0)
+        {
+            errors["bars"] = ["must be a non-empty array of labelled bars"];
+            return [];
+        }
+        var labels = new List<SignalAction?>();
+        var items = new System.Text.Json.Nodes.JsonArray();
+        var index = 0;
+        foreach (var bar in bars.EnumerateArray())
+        {
+            var at = $"bars[{index++}]";
+            var node = System.Text.Json.Nodes.JsonNode.Parse(bar.GetRawText());
+            if (node is not System.Text.Json.Nodes.JsonObject obj)
+            {
+                errors[at] = ["must be an object"];
+                labels.Add(null);
+                items.Add(new System.Text.Json.Nodes.JsonObject());
+                continue;
+            }
+            var label = obj["label"]?.GetValueKind() == JsonValueKind.String ? obj["label"]!.GetValue<string>() : null;
+            labels.Add(label is "buy" or "sell" or "hold" ? Enum.Parse<SignalAction>(label, ignoreCase: true) : null);
+            if (labels[^1] is null) errors[$"{at}.label"] = ["must be buy, sell or hold"];
+            obj.Remove("label");
+            items.Add(obj);
+        }
+        var body = System.Text.Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["items"] = items }.ToJsonString());
+        var parsed = FeatureBatchReader.Read(body, bundle.Schema, int.MaxValue);
+        if (parsed.Errors is { } itemErrors)
+        {
+            foreach (var (key, value) in itemErrors) errors[key.Replace("items[", "bars[", StringComparison.Ordinal)] = value;
+            return [];
+        }
+        return parsed.Items.Select((input, i) => labels[i] is { } l
+            ? (BarId(input.Instrument, input.Timestamp), l, JsonSerializer.Serialize(FeatureBatchItem.From(input, bundle.Schema), ApiDefaults.Json))
+            : default).Where(b => b.Item3 is not null).ToArray();
+    }
+
+    private static Guid BarId(string instrument, DateTimeOffset timestamp)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{instrument}\n{timestamp.UtcTicks}"));
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     private static SignalAction? LabelOf(JsonElement item, string at, SignalRecord signal, Bundle.ModelBundle bundle, Dictionary<string, string[]> errors, out double? forwardReturn)

@@ -120,6 +120,33 @@ public sealed class OnlineLifecycleTests : IClassFixture<SmallBundleFixture>, ID
     }
 
     [Fact]
+    public async Task LabelledBarsAreLearnedOnceAndValidatedLikeSignalItems()
+    {
+        var items = RequestItems.LastBars(_fixture, 24, _fixture.Manifest.WindowLength - 1);
+        var bars = JsonNode.Parse(From(items, _fixture.Bundle.Schema))!["items"]!.AsArray();
+        foreach (var bar in bars) bar!["label"] = "hold";
+        var body = new JsonObject { ["bars"] = JsonNode.Parse(bars.ToJsonString()) };
+
+        var first = await (await _client.PostAsync("/outcomes", Json(body))).Content.ReadFromJsonAsync<JsonElement>();
+        var again = await (await _client.PostAsync("/outcomes", Json(body))).Content.ReadFromJsonAsync<JsonElement>();
+
+        first.GetProperty("recorded").GetArrayLength().Should().Be(24);
+        again.GetProperty("recorded").GetArrayLength().Should().Be(0, "the same bar is not learned twice");
+        again.GetProperty("duplicates").GetArrayLength().Should().Be(24);
+
+        var broken = JsonNode.Parse(bars.ToJsonString())!.AsArray();
+        broken[1]!["features"]!.AsObject().Remove("rsi_14");
+        broken[2]!["label"] = "up";
+        var refused = await _client.PostAsync("/outcomes", Json(new JsonObject { ["bars"] = broken }));
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = await refused.Content.ReadAsStringAsync();
+        problem.Should().Contain("bars[1].features.rsi_14").And.Contain("bars[2].label");
+
+        var cycle = await Learner.RunOnceAsync(default);
+        cycle.Candidate.Should().NotBeNull("24 labelled bars are enough for a candidate at EveryOutcomes 20");
+    }
+
+    [Fact]
     public async Task HotSwapUnderLoadFailsNoRequestAndMixesNoVersions()
     {
         var ids = await SignalsAsync(24);
