@@ -102,8 +102,12 @@ public sealed class OnlineLearner(
         var built = int.Parse(await outcomes.GetStateAsync(CandidatesKey, cancellationToken) ?? "0", System.Globalization.CultureInfo.InvariantCulture) + 1;
         var version = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-online{built}";
         var directory = Path.Combine(environment.ResolvePath(settings.CandidatesPath), version);
-        var manifest = CandidateTrainer.Build(serving, fresh, replayed, holdout.Length, directory, version, settings,
-            retrainStageOne: built % settings.StageOneEvery == 0);
+        // Stage 1's rolling window ends before the held-out outcomes, so the shadow evaluation stays out of sample.
+        var window = built % settings.StageOneEvery == 0
+            ? (await SamplesAsync(await outcomes.RecentAsync(settings.StageOneWindow + holdout.Length, cancellationToken), serving, cancellationToken))
+                .Where(s => holdout.All(h => h.SignalId != s.SignalId)).ToArray()
+            : null;
+        var manifest = CandidateTrainer.Build(serving, fresh, replayed, holdout.Length, directory, version, settings, window);
         await outcomes.SetStateAsync(CandidatesKey, built.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
 
         var candidate = ModelBundle.Load(directory);

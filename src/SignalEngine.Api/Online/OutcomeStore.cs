@@ -103,6 +103,12 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     public Task<IReadOnlyList<OutcomeRecord>> UnusedAsync(CancellationToken cancellationToken) =>
         QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
 
+    /// <summary>The most recent outcomes, used or not, oldest first: stage 1's rolling training window.</summary>
+    public async Task<IReadOnlyList<OutcomeRecord>> RecentAsync(int count, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes ORDER BY sequence DESC LIMIT @count",
+            cancellationToken, ("count", (object?)count))).Reverse().ToArray();
+
     public Task<IReadOnlyList<OutcomeRecord>> ByIdsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
         ids.Count == 0
             ? Task.FromResult<IReadOnlyList<OutcomeRecord>>([])

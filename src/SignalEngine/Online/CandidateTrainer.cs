@@ -10,7 +10,7 @@ namespace SignalEngine.Online;
 
 /// <summary>
 /// Builds a candidate bundle from the serving one and realised outcomes, without full retraining:
-/// stage 1 retrained on the stored samples only when asked (it moves slowest); stage 2 fine-tuned for a few steps
+/// stage 1 retrained on a rolling window of the most recent outcomes only when asked (it moves slowest); stage 2 fine-tuned for a few steps
 /// on the new samples mixed with replayed ones, so it keeps seeing old regimes; stage 3 updated by sequential
 /// Bayesian updating on the new samples only (its posterior already carries everything seen before, so replaying
 /// would count old outcomes twice). The candidate is a new bundle folder whose manifest names its parent.
@@ -25,7 +25,7 @@ public static class CandidateTrainer
         string directory,
         string version,
         OnlineOptions options,
-        bool retrainStageOne)
+        IReadOnlyList<OnlineSample>? stageOneWindow = null)
     {
         if (fresh.Count == 0) throw new ArgumentException("a candidate needs new outcomes to learn from", nameof(fresh));
         if (serving.MetaLearner is not BayesianStackingMetaLearner meta)
@@ -38,14 +38,14 @@ public static class CandidateTrainer
         var training = fresh.Concat(replayed.Where(r => fresh.All(f => f.SignalId != r.SignalId))).ToArray();
 
         ITreeFilter tree = serving.TreeFilter;
-        if (retrainStageOne && training.Length >= options.StageOneMinimumSamples
-            && training.Any(s => s.Label == SignalAction.Hold) && training.Any(s => s.Label != SignalAction.Hold))
+        if (stageOneWindow is not null && stageOneWindow.Count >= options.StageOneMinimumSamples
+            && stageOneWindow.Any(s => s.Label == SignalAction.Hold) && stageOneWindow.Any(s => s.Label != SignalAction.Hold))
         {
-            var rows = training.Select(s => s.Input.Features).ToArray();
-            var actionable = training.Select(s => s.Label != SignalAction.Hold).ToArray();
+            var rows = stageOneWindow.Select(s => s.Input.Features).ToArray();
+            var actionable = stageOneWindow.Select(s => s.Label != SignalAction.Hold).ToArray();
             var retrained = GradientBoostedTreeFilter.Train(rows, actionable, serving.Schema, manifest.Hyperparameters.TreeFilter, options.Seed, version);
             retrained.Save(directory);
-            var importance = GlobalImportance.Measure(retrained, rows, actionable, $"{rows.Length} online samples (new and replayed outcomes)", seed: options.Seed);
+            var importance = GlobalImportance.Measure(retrained, rows, actionable, $"the {rows.Length} most recent online outcomes", seed: options.Seed);
             File.WriteAllText(Path.Combine(directory, BundleLoader.ImportancePath), System.Text.Json.JsonSerializer.Serialize(importance, BundleJson.Options));
             tree = retrained;
             updated.Add("stage1");

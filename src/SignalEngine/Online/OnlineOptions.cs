@@ -26,6 +26,9 @@ public sealed record OnlineOptions
     [Range(1, 1000)] public int StageOneEvery { get; init; } = 5;
     [Range(50, 1_000_000)] public int StageOneMinimumSamples { get; init; } = 500;
 
+    /// <summary>Stage 1 is retrained on at most this many of the most recent outcomes: a rolling window.</summary>
+    [Range(50, 10_000_000)] public int StageOneWindow { get; init; } = 5000;
+
     /// <summary>A candidate is promoted only if its held-out log loss is at most the serving model's plus this.</summary>
     [Range(0.0, 10.0)] public double LogLossMargin { get; init; } = 0.01;
 

@@ -147,6 +147,33 @@ public sealed class OnlineLifecycleTests : IClassFixture<SmallBundleFixture>, ID
     }
 
     [Fact]
+    public async Task StageOneIsRetrainedOnTheRollingWindowAtItsCadence()
+    {
+        using var app = new SignalEngineApplication(_fixture.Directory, settings: new Dictionary<string, string?>
+        {
+            ["OnlineLearning:EveryOutcomes"] = "20",
+            ["OnlineLearning:StageOneEvery"] = "1",
+            ["OnlineLearning:StageOneMinimumSamples"] = "50",
+            ["OnlineLearning:StageOneWindow"] = "100",
+            ["OnlineLearning:CandidatesPath"] = Path.Combine(Path.GetTempPath(), "signalengine-tests", "candidates-" + Guid.NewGuid().ToString("N")[..8]),
+        });
+        var client = app.CreateClient();
+        var items = RequestItems.LastBars(_fixture, 150, _fixture.Manifest.WindowLength - 1);
+        var bars = JsonNode.Parse(From(items, _fixture.Bundle.Schema))!["items"]!.AsArray();
+        string[] labels = ["hold", "buy", "hold", "sell"];
+        for (var i = 0; i < bars.Count; i++) bars[i]!["label"] = labels[i % labels.Length];
+        (await client.PostAsync("/outcomes", Json(bars.ToJsonString().Insert(0, "{\"bars\":") + "}"))).EnsureSuccessStatusCode();
+
+        var cycle = await app.Services.GetRequiredService<OnlineLearner>().RunOnceAsync(default);
+
+        var candidate = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OnlineOptions>>().Value.CandidatesPath, cycle.Candidate!);
+        var manifest = SignalEngine.Bundle.BundleLoader.ReadManifest(candidate);
+        manifest.Online!.StagesUpdated.Should().Equal("stage1", "stage2", "stage3");
+        manifest.Parent.Should().Be(_fixture.Manifest.Version);
+        SignalEngine.Bundle.ModelBundle.Load(candidate).Dispose(); // every rewritten artifact matches its new hash
+    }
+
+    [Fact]
     public async Task HotSwapUnderLoadFailsNoRequestAndMixesNoVersions()
     {
         var ids = await SignalsAsync(24);
