@@ -21,11 +21,19 @@ public sealed class ModelBundle : IDisposable
         SequenceRefiners = sequenceRefiners;
         MetaLearner = metaLearner;
         Schema = new FeatureSchema(manifest.FeatureSchema);
+        VolatilityRegimeIndex = Schema.IndexOf(FeatureBuilder.VolatilityRegime);
+        VolumeZIndex = Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
     }
 
     public string Directory { get; }
     public BundleManifest Manifest { get; }
     public FeatureSchema Schema { get; }
+
+    /// <summary>Where the vol_regime feature is (stage 3's regime when a client sends none), or -1.</summary>
+    public int VolatilityRegimeIndex { get; }
+
+    /// <summary>Where the volume z-score is (stage 3's liquidity when a client sends none), or -1 without volume.</summary>
+    public int VolumeZIndex { get; }
     public ITreeFilter TreeFilter { get; }
     public IReadOnlyList<ISequenceRefiner> SequenceRefiners { get; }
     public IMetaLearner MetaLearner { get; }

@@ -13,6 +13,22 @@ public sealed record BarSeries(
     IReadOnlyList<NamedColumn> Extras)
 {
     public int Count => Close.Length;
+
+    /// <summary>Bars [from, to) of this series, every column cut alike.</summary>
+    public BarSeries Slice(int from, int to)
+    {
+        double[]? Cut(double[]? values) => values?[from..to];
+        return this with
+        {
+            Timestamps = Timestamps.Skip(from).Take(to - from).ToArray(),
+            Close = Close[from..to],
+            Open = Cut(Open),
+            High = Cut(High),
+            Low = Cut(Low),
+            Volume = Cut(Volume),
+            Extras = Extras.Select(e => e with { Values = e.Values[from..to] }).ToArray(),
+        };
+    }
 }
 
 /// <summary>A named numeric column aligned with a series' bars.</summary>

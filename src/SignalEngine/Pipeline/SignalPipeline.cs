@@ -72,20 +72,14 @@ public sealed class SignalPipeline(ModelBundle bundle)
     }
 
     /// <summary>The regime the client sent, or the one its vol_regime feature gives, or normal.</summary>
-    internal static string RegimeOf(ModelBundle bundle, SignalInput item)
-    {
-        var volRegime = bundle.Schema.IndexOf(FeatureBuilder.VolatilityRegime);
-        return item.Context?.Regime ?? (volRegime >= 0 && double.IsFinite(item.Features[volRegime])
-            ? FeatureBuilder.RegimeOf(item.Features[volRegime])
+    internal static string RegimeOf(ModelBundle bundle, SignalInput item) =>
+        item.Context?.Regime ?? (bundle.VolatilityRegimeIndex is var i and >= 0 && double.IsFinite(item.Features[i])
+            ? FeatureBuilder.RegimeOf(item.Features[i])
             : MarketRegime.Normal);
-    }
 
     /// <summary>The liquidity the client sent, or its volume z-score feature, or 0 for a series without volume.</summary>
-    internal static double LiquidityOf(ModelBundle bundle, SignalInput item)
-    {
-        var volumeZ = bundle.Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
-        return item.Context?.Liquidity ?? (volumeZ >= 0 ? item.Features[volumeZ] : 0.0);
-    }
+    internal static double LiquidityOf(ModelBundle bundle, SignalInput item) =>
+        item.Context?.Liquidity ?? (bundle.VolumeZIndex >= 0 ? item.Features[bundle.VolumeZIndex] : 0.0);
 
     /// <summary>T rows ending at the item (its last T - 1 history rows, then its own), or null with too little history.</summary>
     internal static double[][]? WindowOf(SignalInput item, int windowLength)

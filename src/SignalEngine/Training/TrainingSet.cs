@@ -49,7 +49,7 @@ public sealed class TrainingSet
     {
         if (series.Count == 0) throw new ArgumentException("the data holds no bars");
         var builder = new FeatureBuilder(features);
-        var trimmed = series.Select(s => maxBars is { } m && s.Count > m ? Tail(s, m) : s).ToArray();
+        var trimmed = series.Select(s => maxBars is { } m && s.Count > m ? s.Slice(s.Count - m, s.Count) : s).ToArray();
         var frames = trimmed.Select(builder.Build).ToArray();
         var schema = frames[0].Schema;
         foreach (var frame in frames)
@@ -83,21 +83,5 @@ public sealed class TrainingSet
         }
         samples.Sort((a, b) => a.TimeStep != b.TimeStep ? a.TimeStep.CompareTo(b.TimeStep) : a.Series.CompareTo(b.Series));
         return new TrainingSet(schema, frames, samples, steps.Length, windowLength);
-    }
-
-    private static BarSeries Tail(BarSeries s, int count)
-    {
-        var from = s.Count - count;
-        double[]? Cut(double[]? values) => values?[from..];
-        return s with
-        {
-            Timestamps = s.Timestamps.Skip(from).ToArray(),
-            Close = s.Close[from..],
-            Open = Cut(s.Open),
-            High = Cut(s.High),
-            Low = Cut(s.Low),
-            Volume = Cut(s.Volume),
-            Extras = s.Extras.Select(e => e with { Values = e.Values[from..] }).ToArray(),
-        };
     }
 }

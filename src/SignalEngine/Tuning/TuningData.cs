@@ -30,29 +30,14 @@ public sealed class TuningData
     public static TuningData Load(string path, int? maxBars, double holdoutFraction)
     {
         if (holdoutFraction is <= 0 or >= 0.5) throw new ArgumentException($"the held-out fraction must be in (0, 0.5), not {holdoutFraction}");
-        var series = CsvBarLoader.Load(path).Series.Select(s => maxBars is { } m && s.Count > m ? Slice(s, s.Count - m, s.Count) : s).ToArray();
+        var series = CsvBarLoader.Load(path).Series.Select(s => maxBars is { } m && s.Count > m ? s.Slice(s.Count - m, s.Count) : s).ToArray();
         var steps = series.SelectMany(s => s.Timestamps).Distinct().Order().ToArray();
         var holdoutStart = steps.Length - (int)Math.Round(steps.Length * holdoutFraction);
         var cut = steps[holdoutStart];
         var search = series
-            .Select(s => Slice(s, 0, s.Timestamps.Count(t => t < cut)))
+            .Select(s => s.Slice(0, s.Timestamps.Count(t => t < cut)))
             .Where(s => s.Count > 0)
             .ToArray();
         return new TuningData(path, series, search, steps.Length, holdoutStart);
-    }
-
-    private static BarSeries Slice(BarSeries s, int from, int to)
-    {
-        double[]? Cut(double[]? values) => values?[from..to];
-        return s with
-        {
-            Timestamps = s.Timestamps.Skip(from).Take(to - from).ToArray(),
-            Close = s.Close[from..to],
-            Open = Cut(s.Open),
-            High = Cut(s.High),
-            Low = Cut(s.Low),
-            Volume = Cut(s.Volume),
-            Extras = s.Extras.Select(e => e with { Values = e.Values[from..to] }).ToArray(),
-        };
     }
 }
