@@ -10,6 +10,7 @@ namespace SignalEngine.Benchmarks;
 [MemoryDiagnoser]
 public class PipelineBenchmarks
 {
+    private ModelBundle _bundle = null!;
     private SignalPipeline _pipeline = null!;
     private SignalInput[] _items = null!;
 
@@ -19,8 +20,8 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var bundle = ModelBundle.Load(BenchmarkPaths.File("models", "default"));
-        _pipeline = new SignalPipeline(bundle);
+        var bundle = _bundle = ModelBundle.Load(BenchmarkPaths.File("models", "default"));
+        _pipeline = new SignalPipeline(bundle.Stages);
         var series = CsvBarLoader.Load(BenchmarkPaths.File("data", "ttrc.csv")).Series[0];
         var frame = new FeatureBuilder(bundle.Manifest.Hyperparameters.Features).Build(series);
         var history = bundle.Manifest.WindowLength - 1;
@@ -30,7 +31,7 @@ public class PipelineBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _pipeline.Bundle.Dispose();
+    public void Cleanup() => _bundle.Dispose();
 
     [Benchmark(Description = "signals and explanations for one batch")]
     public int Run() => _pipeline.Run(_items).Count;

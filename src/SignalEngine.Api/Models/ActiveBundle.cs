@@ -15,11 +15,11 @@ public sealed record ServingModel(ModelBundle Bundle, SignalPipeline Pipeline)
 /// </summary>
 public sealed class ActiveBundle(ModelBundle bundle)
 {
-    private ServingModel _current = new(bundle, new SignalPipeline(bundle));
+    private ServingModel _current = new(bundle, new SignalPipeline(bundle.Stages));
 
     public ServingModel Current => Volatile.Read(ref _current);
 
     /// <summary>Serves <paramref name="next"/> from now on; returns the model it replaced, for its owner to dispose once drained.</summary>
     public ServingModel Swap(ModelBundle next) =>
-        Interlocked.Exchange(ref _current, new ServingModel(next, new SignalPipeline(next)));
+        Interlocked.Exchange(ref _current, new ServingModel(next, new SignalPipeline(next.Stages)));
 }

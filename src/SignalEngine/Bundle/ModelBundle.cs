@@ -1,4 +1,5 @@
 using SignalEngine.Features;
+using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;
@@ -17,26 +18,19 @@ public sealed class ModelBundle : IDisposable
     {
         Directory = directory;
         Manifest = manifest;
-        TreeFilter = treeFilter;
-        SequenceRefiners = sequenceRefiners;
-        MetaLearner = metaLearner;
-        Schema = new FeatureSchema(manifest.FeatureSchema);
-        VolatilityRegimeIndex = Schema.IndexOf(FeatureBuilder.VolatilityRegime);
-        VolumeZIndex = Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
+        Stages = new StageSet(manifest.Version, new FeatureSchema(manifest.FeatureSchema), manifest.WindowLength, treeFilter, sequenceRefiners, metaLearner);
     }
 
     public string Directory { get; }
     public BundleManifest Manifest { get; }
-    public FeatureSchema Schema { get; }
 
-    /// <summary>Where the vol_regime feature is (stage 3's regime when a client sends none), or -1.</summary>
-    public int VolatilityRegimeIndex { get; }
+    /// <summary>The stages as the pipeline composes them.</summary>
+    public StageSet Stages { get; }
 
-    /// <summary>Where the volume z-score is (stage 3's liquidity when a client sends none), or -1 without volume.</summary>
-    public int VolumeZIndex { get; }
-    public ITreeFilter TreeFilter { get; }
-    public IReadOnlyList<ISequenceRefiner> SequenceRefiners { get; }
-    public IMetaLearner MetaLearner { get; }
+    public FeatureSchema Schema => Stages.Schema;
+    public ITreeFilter TreeFilter => Stages.TreeFilter;
+    public IReadOnlyList<ISequenceRefiner> SequenceRefiners => Stages.SequenceRefiners;
+    public IMetaLearner MetaLearner => Stages.MetaLearner;
 
     public string Version => Manifest.Version;
 

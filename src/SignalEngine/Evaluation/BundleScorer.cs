@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SignalEngine.Bundle;
 using SignalEngine.Data;
-using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Training;
 
@@ -37,8 +36,9 @@ public static class BundleScorer
         if (set.Samples.Count == 0) throw new ArgumentException($"{Path.GetFileName(dataPath)} has no bar with a full window and a label to score");
 
         var samples = set.Samples;
-        var scores = StageScorer.Score(
+        var scores = StageComposer.Score(
             bundle.TreeFilter, bundle.SequenceRefiners, samples.Select(set.Row).ToArray(), samples.Select(s => (double[][]?)set.Window(s)).ToArray());
+        var decisions = StageComposer.Decide(bundle.MetaLearner, scores, samples.Select(set.Context).ToArray());
         var labels = samples.Select(s => s.Label).ToArray();
         var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
         var baselines = BaselinePriors.From(samples.Select(s => WalkForwardEvaluator.RsiOf(set, s, rsi)).ToArray(), labels);
@@ -46,10 +46,7 @@ public static class BundleScorer
         var calls = Strategies.All.ToDictionary(s => s, _ => new List<StrategyCall>());
         for (var i = 0; i < samples.Count; i++)
         {
-            var score = scores[i];
-            var input = score.ToMetaInput(set.Regime(samples[i]), set.Liquidity(samples[i]));
-            var decision = score.Tree.Passed ? bundle.MetaLearner.Decide(input) : bundle.MetaLearner.DecideAs(input, SignalAction.Hold);
-            foreach (var (strategy, call) in baselines.Calls(score, WalkForwardEvaluator.RsiOf(set, samples[i], rsi), decision)) calls[strategy].Add(call);
+            foreach (var (strategy, call) in baselines.Calls(scores[i], WalkForwardEvaluator.RsiOf(set, samples[i], rsi), decisions[i])) calls[strategy].Add(call);
         }
 
         var steps = set.Frames.SelectMany(f => f.Timestamps).Distinct().Order().ToArray();

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using SignalEngine.Data;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
-using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Training;
 
 namespace SignalEngine.Evaluation;
@@ -33,7 +32,7 @@ public sealed record EvaluationReport
 
 /// <summary>
 /// Walk-forward evaluation of the whole pipeline against simpler strategies on the same test bars. Stages 1 and 2
-/// are trained per purged fold on the past only (as <see cref="BundleTrainer"/> does) and score the fold's test
+/// are trained per purged fold on the past only (by the <see cref="FoldRunner"/> the bundle trainer uses) and score the fold's test
 /// period; stage 3 for test fold k is fitted on the out-of-fold outputs of folds before k, so the first fold only
 /// feeds stage 3 and folds 2..K are the evaluated bars. Baselines take their probabilities from the labels of the
 /// same fold's training period.
@@ -52,7 +51,7 @@ public static class WalkForwardEvaluator
         var clock = Stopwatch.StartNew();
         var loaded = CsvBarLoader.Load(dataPath);
         var set = TrainingSet.Build(loaded.Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars);
-        var runner = new BundleTrainer.FoldRunner(set, options, "evaluation", progress, cancellationToken, extraSteps: 1);
+        var runner = new FoldRunner(set, options, "evaluation", progress, cancellationToken, extraSteps: 1);
         var oof = runner.OutOfFold();
         runner.Step("stage 3 per fold and the report");
 
@@ -60,20 +59,14 @@ public static class WalkForwardEvaluator
         var calls = Strategies.All.ToDictionary(s => s, _ => new List<StrategyCall>());
         var labels = new List<SignalAction>();
         var samples = new List<TrainingSample>();
-        for (var k = 1; k < oof.Count; k++)
+        foreach (var nested in runner.Nested(oof))
         {
-            var fold = oof[k];
+            var fold = nested.Test;
             var training = set.InTimeRange(fold.Fold.TrainStart, fold.Fold.TrainEnd);
             var baselines = BaselinePriors.From(training.Select(s => RsiOf(set, s, rsi)).ToArray(), training.Select(s => s.Label).ToArray());
-            var meta = BayesianStackingMetaLearner.Fit(
-                oof.Take(k).SelectMany(f => f.Inputs).ToArray(), oof.Take(k).SelectMany(f => f.Labels).ToArray(),
-                options.Sequence.Models, options.Meta, "evaluation");
-
             for (var i = 0; i < fold.Samples.Count; i++)
             {
-                var score = fold.Scores[i];
-                var decision = score.Tree.Passed ? meta.Decide(fold.Inputs[i]) : meta.DecideAs(fold.Inputs[i], SignalAction.Hold);
-                foreach (var (strategy, call) in baselines.Calls(score, RsiOf(set, fold.Samples[i], rsi), decision)) calls[strategy].Add(call);
+                foreach (var (strategy, call) in baselines.Calls(fold.Scores[i], RsiOf(set, fold.Samples[i], rsi), nested.Decisions[i])) calls[strategy].Add(call);
             }
             labels.AddRange(fold.Labels);
             samples.AddRange(fold.Samples);

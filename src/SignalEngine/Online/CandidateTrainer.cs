@@ -62,7 +62,7 @@ public static class CandidateTrainer
                 var up = new List<bool>();
                 foreach (var sample in training.Where(s => s.Label != SignalAction.Hold))
                 {
-                    if (SignalPipeline.WindowOf(sample.Input, refiner.WindowLength) is not { } window) continue;
+                    if (sample.Input.Window(refiner.WindowLength) is not { } window) continue;
                     windows.Add(window);
                     up.Add(sample.Label == SignalAction.Buy);
                 }
@@ -75,10 +75,9 @@ public static class CandidateTrainer
             }
 
             var inputs = fresh.Select(s => s.Input).ToArray();
-            var windowsOfFresh = inputs.Select(i => SignalPipeline.WindowOf(i, manifest.WindowLength)).ToArray();
-            var scores = StageScorer.Score(tree, refiners, inputs.Select(i => i.Features).ToArray(), windowsOfFresh);
-            var metaInputs = inputs.Select((input, i) =>
-                scores[i].ToMetaInput(SignalPipeline.RegimeOf(serving, input), SignalPipeline.LiquidityOf(serving, input))).ToArray();
+            var stages = serving.Stages with { TreeFilter = tree, SequenceRefiners = refiners };
+            var scores = stages.Score(inputs);
+            var metaInputs = inputs.Select((input, i) => scores[i].ToMetaInput(stages.ContextOf(input))).ToArray();
             var next = meta.Update(metaInputs, fresh.Select(s => s.Label).ToArray(), version);
             next.Save(Path.Combine(directory, BundleLoader.MetaLearnerPath));
             updated.Add("stage3");

@@ -1,6 +1,5 @@
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
-using SignalEngine.Pipeline;
 
 namespace SignalEngine.Online;
 
@@ -15,7 +14,7 @@ public static class ShadowEvaluation
 {
     public static ShadowScore Score(ModelBundle bundle, IReadOnlyList<OnlineSample> outcomes)
     {
-        var decisions = Decide(bundle, outcomes.Select(o => o.Input).ToArray());
+        var decisions = bundle.Stages.Decide(outcomes.Select(o => o.Input).ToArray());
         double logLoss = 0;
         int acted = 0, right = 0;
         for (var i = 0; i < outcomes.Count; i++)
@@ -45,17 +44,5 @@ public static class ShadowEvaluation
         }
         return new ShadowComparison(serving, candidate, true,
             $"held-out log loss {candidate.LogLoss:0.0000} against {serving.LogLoss:0.0000}, precision {candidate.Precision:0.000} against {serving.Precision:0.000}: not worse");
-    }
-
-    /// <summary>Stage 3's decisions without explanations (the shadow evaluation needs no attributions).</summary>
-    internal static IReadOnlyList<Stages.MetaLearner.MetaDecision> Decide(ModelBundle bundle, IReadOnlyList<SignalInput> inputs)
-    {
-        var windows = inputs.Select(i => SignalPipeline.WindowOf(i, bundle.Manifest.WindowLength)).ToArray();
-        var scores = StageScorer.Score(bundle.TreeFilter, bundle.SequenceRefiners, inputs.Select(i => i.Features).ToArray(), windows);
-        return inputs.Select((input, i) =>
-        {
-            var meta = scores[i].ToMetaInput(SignalPipeline.RegimeOf(bundle, input), SignalPipeline.LiquidityOf(bundle, input));
-            return scores[i].Tree.Passed ? bundle.MetaLearner.Decide(meta) : bundle.MetaLearner.DecideAs(meta, SignalAction.Hold);
-        }).ToArray();
     }
 }

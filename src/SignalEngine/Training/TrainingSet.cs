@@ -1,6 +1,7 @@
 using SignalEngine.Data;
 using SignalEngine.Features;
 using SignalEngine.Labels;
+using SignalEngine.Pipeline;
 
 namespace SignalEngine.Training;
 
@@ -38,9 +39,8 @@ public sealed class TrainingSet
         return rows[(sample.Bar - WindowLength + 1)..(sample.Bar + 1)];
     }
 
-    public string Regime(TrainingSample sample) => Frames[sample.Series].Regimes[sample.Bar];
-
-    public double Liquidity(TrainingSample sample) => Frames[sample.Series].Liquidity[sample.Bar];
+    /// <summary>Stage 3's context of the sample's bar: the regime and liquidity the feature builder derived.</summary>
+    public ItemContext Context(TrainingSample sample) => new(Frames[sample.Series].Regimes[sample.Bar], Frames[sample.Series].Liquidity[sample.Bar]);
 
     public IReadOnlyList<TrainingSample> InTimeRange(int start, int end) =>
         Samples.Where(s => s.TimeStep >= start && s.TimeStep < end).ToArray();

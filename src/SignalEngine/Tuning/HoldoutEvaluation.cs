@@ -12,13 +12,12 @@ public static class HoldoutEvaluation
     public static FoldScore Score(TuningData data, TrainingOptions options, CancellationToken cancellationToken = default)
     {
         var searchSet = TrainingSet.Build(data.Search, options.Features, options.Labels, options.Sequence.WindowLength);
-        var outOfFold = new BundleTrainer.FoldRunner(searchSet, options, "tuning", null, cancellationToken).OutOfFold();
+        var outOfFold = new FoldRunner(searchSet, options, "tuning", null, cancellationToken).OutOfFold();
 
         var all = TrainingSet.Build(data.All, options.Features, options.Labels, options.Sequence.WindowLength);
         var gap = options.Labels.Horizon + options.EmbargoBars;
         var fold = new WalkForwardFold(options.Folds, 0, data.HoldoutStart - gap, data.HoldoutStart, all.TimeSteps);
-        var runner = new BundleTrainer.FoldRunner(all, options, "tuning", null, cancellationToken);
-        var output = FoldEvaluation.Run(runner, all, fold, options);
-        return FoldEvaluation.Score(outOfFold, output, all.InTimeRange(fold.TrainStart, fold.TrainEnd).Select(s => s.Label), options);
+        var runner = new FoldRunner(all, options, "tuning", null, cancellationToken);
+        return FoldEvaluation.Score(runner, outOfFold, runner.Run(fold), all.InTimeRange(fold.TrainStart, fold.TrainEnd).Select(s => s.Label));
     }
 }

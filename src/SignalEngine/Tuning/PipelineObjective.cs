@@ -18,16 +18,16 @@ public sealed class PipelineObjective(IReadOnlyList<BarSeries> series, TrainingO
     {
         var options = Options(parameters);
         var set = TrainingSet.Build(series, options.Features, options.Labels, options.Sequence.WindowLength);
-        var runner = new BundleTrainer.FoldRunner(set, options, "tuning", null, cancellationToken);
-        var outputs = new List<BundleTrainer.FoldOutput>();
+        var runner = new FoldRunner(set, options, "tuning", null, cancellationToken);
+        var outputs = new List<FoldOutput>();
         var relative = new List<double>();
         foreach (var fold in runner.Folds())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var output = FoldEvaluation.Run(runner, set, fold, options);
+            var output = runner.Run(fold);
             if (outputs.Count > 0)
             {
-                var score = FoldEvaluation.Score(outputs, output, set.InTimeRange(fold.TrainStart, fold.TrainEnd).Select(s => s.Label), options);
+                var score = FoldEvaluation.Score(runner, outputs, output, set.InTimeRange(fold.TrainStart, fold.TrainEnd).Select(s => s.Label));
                 relative.Add(score.Relative);
                 outputs.Add(output);
                 yield return relative.Average();

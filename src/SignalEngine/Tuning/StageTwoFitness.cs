@@ -8,7 +8,7 @@ namespace SignalEngine.Tuning;
 
 /// <summary>
 /// Fitness of a stage-2 architecture: purged walk-forward log loss of BUY versus SELL on the actionable test bars of
-/// every fold (trained through <see cref="BundleTrainer.FoldRunner.TrainRefiner"/> on the fold's past), plus
+/// every fold (trained through <see cref="FoldRunner.TrainRefiner"/> on the fold's past), plus
 /// <see cref="SizePenalty"/> per decade of trainable weights, so a bigger network has to earn its size.
 /// </summary>
 public sealed class StageTwoFitness(IReadOnlyList<BarSeries> series, TrainingOptions baseOptions, double sizePenalty)
@@ -22,7 +22,7 @@ public sealed class StageTwoFitness(IReadOnlyList<BarSeries> series, TrainingOpt
         var options = baseOptions with { Sequence = genome.Apply(baseOptions.Sequence) };
         var set = _sets.GetOrAdd(genome.WindowLength, window => new Lazy<TrainingSet>(() =>
             TrainingSet.Build(series, options.Features, options.Labels, window))).Value;
-        var runner = new BundleTrainer.FoldRunner(set, options, "tuning", null, cancellationToken);
+        var runner = new FoldRunner(set, options, "tuning", null, cancellationToken);
         var probabilities = new List<double>();
         var up = new List<bool>();
         foreach (var fold in runner.Folds())

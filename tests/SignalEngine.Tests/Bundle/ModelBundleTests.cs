@@ -14,8 +14,8 @@ public sealed class ModelBundleTests(SmallBundleFixture fixture)
         var items = RequestItems.LastBars(fixture, 40, fixture.Manifest.WindowLength - 1);
 
         using var loaded = ModelBundle.Load(copy);
-        var original = new SignalPipeline(fixture.Bundle).Run(items);
-        var reloaded = new SignalPipeline(loaded).Run(items);
+        var original = new SignalPipeline(fixture.Bundle.Stages).Run(items);
+        var reloaded = new SignalPipeline(loaded.Stages).Run(items);
 
         // libtorch's CPU kernels may round the last bits differently from one call to the next (memory alignment),
         // so stage 2 (float32) and what follows it are compared to 1e-6 rather than bit for bit; stage 1 is exact.

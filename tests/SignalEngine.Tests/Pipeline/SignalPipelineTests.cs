@@ -7,7 +7,7 @@ namespace SignalEngine.Tests.Pipeline;
 [Collection(TrainedBundleCollection.Name)]
 public sealed class SignalPipelineTests(SmallBundleFixture fixture)
 {
-    private SignalPipeline Pipeline => new(fixture.Bundle);
+    private SignalPipeline Pipeline => new(fixture.Bundle.Stages);
 
     [Fact]
     public void SignalsComeBackInItemOrderWithDistinctIdsAndTheBundleVersion()
@@ -45,7 +45,7 @@ public sealed class SignalPipelineTests(SmallBundleFixture fixture)
         filtered.Should().NotBeEmpty("300 real bars include some the tree filter or the RSI rule does not pass");
         filtered.Should().OnlyContain(r => r.Signal.Action == SignalAction.Hold);
         filtered.Should().OnlyContain(r => r.Signal.Stages.TreeFilter.Reason!.StartsWith("filtered at stage 1"));
-        filtered.SelectMany(r => r.Signal.Stages.Sequence).Should().OnlyContain(s => s.AbstainReason == StageScorer.FilteredReason);
+        filtered.SelectMany(r => r.Signal.Stages.Sequence).Should().OnlyContain(s => s.AbstainReason == StageComposer.FilteredReason);
     }
 
     [Fact]

@@ -1,0 +1,154 @@
+using SignalEngine.Evaluation;
+using SignalEngine.Labels;
+using SignalEngine.Pipeline;
+using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Stages.SequenceRefiner;
+using SignalEngine.Stages.TreeFilter;
+
+namespace SignalEngine.Training;
+
+/// <summary>One fold's out-of-fold stage outputs, in the form stage 3 is fitted on.</summary>
+internal sealed record FoldOutput(
+    WalkForwardFold Fold,
+    IReadOnlyList<TrainingSample> Samples,
+    IReadOnlyList<CandidateScore> Scores,
+    IReadOnlyList<ItemContext> Contexts,
+    IReadOnlyList<SignalAction> Labels)
+{
+    public IReadOnlyList<MetaInput> Inputs { get; } = Scores.Select((score, i) => score.ToMetaInput(Contexts[i])).ToArray();
+}
+
+/// <summary>One test fold of the nested walk-forward: stage 3 fitted on the earlier folds only, and its decisions.</summary>
+internal sealed record NestedFold(FoldOutput Test, IReadOnlyList<FoldOutput> Earlier, IMetaLearner MetaLearner, IReadOnlyList<MetaDecision> Decisions);
+
+/// <summary>
+/// Purged walk-forward training of stages 1 and 2 and the nested walk-forward of stage 3: the one implementation
+/// that training, evaluation and tuning share.
+/// </summary>
+internal sealed class FoldRunner(
+    TrainingSet set,
+    TrainingOptions options,
+    string version,
+    IProgress<TrainingProgress>? progress,
+    CancellationToken cancellationToken,
+    int? extraSteps = null)
+{
+    private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 4 + options.Sequence.Models.Count);
+    private int _done;
+
+    public void Step(string description)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        progress?.Report(new TrainingProgress(Math.Min(_done++, _total), _total, description));
+    }
+
+    public IReadOnlyList<WalkForwardFold> Folds() => WalkForwardSplitter.Split(
+        set.TimeSteps, options.Folds, options.Labels.Horizon, options.EmbargoBars,
+        minTrainSteps: Math.Max(4 * options.Sequence.WindowLength, set.TimeSteps / (options.Folds + 1)));
+
+    public IReadOnlyList<FoldOutput> OutOfFold() => Folds().Select(fold => Run(fold, reportSteps: true)).ToArray();
+
+    /// <summary>Stages 1 and 2 trained on the fold's (purged) past and scoring its test period.</summary>
+    public FoldOutput Run(WalkForwardFold fold, bool reportSteps = false)
+    {
+        var train = set.InTimeRange(fold.TrainStart, fold.TrainEnd);
+        var test = set.InTimeRange(fold.TestStart, fold.TestEnd);
+        if (reportSteps) Step($"fold {fold.Index + 1}/{options.Folds}: stage 1 on {train.Count} samples");
+        var tree = InFold(fold, train, () => TrainTreeFilter(train));
+        var refiners = new List<TorchSequenceRefiner>();
+        try
+        {
+            foreach (var kind in options.Sequence.Models)
+            {
+                if (reportSteps) Step($"fold {fold.Index + 1}/{options.Folds}: stage 2 {kind}");
+                refiners.Add(InFold(fold, train, () => TrainRefiner(kind, train)));
+            }
+            if (reportSteps) Step($"fold {fold.Index + 1}/{options.Folds}: scoring {test.Count} test samples");
+            var scores = StageComposer.Score(tree, refiners, test.Select(set.Row).ToArray(), test.Select(s => (double[][]?)set.Window(s)).ToArray());
+            return new FoldOutput(fold, test, scores, test.Select(set.Context).ToArray(), test.Select(s => s.Label).ToArray());
+        }
+        finally
+        {
+            foreach (var refiner in refiners) refiner.Dispose();
+        }
+    }
+
+    /// <summary>Stage 3 fitted on the given folds' out-of-fold outputs.</summary>
+    public BayesianStackingMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
+        BayesianStackingMetaLearner.Fit(
+            folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
+            options.Sequence.Models, options.Meta, version);
+
+    /// <summary>Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/>.</summary>
+    public NestedFold Nested(IReadOnlyList<FoldOutput> earlier, FoldOutput test)
+    {
+        var meta = FitMetaLearner(earlier);
+        return new NestedFold(test, earlier, meta, StageComposer.Decide(meta, test.Scores, test.Contexts));
+    }
+
+    /// <summary>
+    /// The nested walk-forward of stage 3: for each fold after the first, stage 3 fitted on the earlier folds' outputs
+    /// only, so every decision it yields is out of sample for all three stages.
+    /// </summary>
+    public IEnumerable<NestedFold> Nested(IReadOnlyList<FoldOutput> oof)
+    {
+        for (var k = 1; k < oof.Count; k++) yield return Nested(oof.Take(k).ToArray(), oof[k]);
+    }
+
+    /// <summary>A stage that cannot learn from a fold's training data says which fold and what to change.</summary>
+    private T InFold<T>(WalkForwardFold fold, IReadOnlyList<TrainingSample> train, Func<T> fit)
+    {
+        try
+        {
+            return fit();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"walk-forward fold {fold.Index + 1} of {options.Folds} trains on {train.Count} labelled bars, too few: {e.Message}. " +
+                "Use fewer folds (--folds, or \"folds\" in the config), a shorter stage-2 window, or a longer history.", e);
+        }
+    }
+
+    public GradientBoostedTreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
+        GradientBoostedTreeFilter.Train(
+            samples.Select(set.Row).ToArray(), samples.Select(s => s.Label != SignalAction.Hold).ToArray(),
+            set.Schema, options.TreeFilter, options.Seed, version);
+
+    /// <summary>
+    /// Stage 2 learns direction given actionable, so it sees only the BUY and SELL samples: the most recent
+    /// <see cref="SequenceModelOptions.MaxTrainingWindows"/> of them (a rolling window, which also bounds the cost
+    /// on long histories).
+    /// </summary>
+    public TorchSequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
+    {
+        var actionable = samples.Where(s => s.Label != SignalAction.Hold).TakeLast(options.Sequence.MaxTrainingWindows).ToArray();
+        return SequenceRefinerTrainer.Train(
+            kind, actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
+            set.Schema, options.Sequence, options.Seed, version);
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics(IReadOnlyList<FoldOutput> oof)
+    {
+        Step("out-of-sample metrics (nested walk-forward for stage 3)");
+        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+        var scores = oof.SelectMany(f => f.Scores).ToArray();
+        var labels = oof.SelectMany(f => f.Labels).ToArray();
+        metrics["data"] = new Dictionary<string, double>
+        {
+            ["samples"] = set.Samples.Count,
+            ["outOfSampleSamples"] = labels.Length,
+            ["folds"] = oof.Count,
+        };
+        metrics["stage1"] = StageMetrics.TreeFilter(scores, labels);
+        for (var m = 0; m < options.Sequence.Models.Count; m++)
+        {
+            metrics[$"stage2.{options.Sequence.Models[m]}"] = StageMetrics.Refiner(scores, labels, m);
+        }
+
+        var nested = Nested(oof).ToArray();
+        metrics["pipeline"] = StageMetrics.Pipeline(
+            nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray());
+        return metrics;
+    }
+}

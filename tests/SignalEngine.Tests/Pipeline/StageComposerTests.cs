@@ -1,0 +1,47 @@
+using SignalEngine.Data;
+using SignalEngine.Labels;
+using SignalEngine.Pipeline;
+using SignalEngine.Tests.Support;
+using SignalEngine.Training;
+
+namespace SignalEngine.Tests.Pipeline;
+
+/// <summary>Training, evaluation, tuning, shadow scoring and serving decide through one composition of the stages.</summary>
+[Collection(TrainedBundleCollection.Name)]
+public sealed class StageComposerTests(SmallBundleFixture fixture)
+{
+    [Fact]
+    public void TrainingEvaluationAndServingGiveTheSameDecisionForTheSameStageOutputs()
+    {
+        var options = fixture.Manifest.Hyperparameters;
+        var set = TrainingSet.Build(CsvBarLoader.Load(fixture.DataPath).Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars: 1500);
+        var samples = set.Samples.TakeLast(400).ToArray();
+        var stages = fixture.Bundle.Stages;
+        FoldOutput Fold(int index, IReadOnlyList<TrainingSample> part)
+        {
+            var scores = StageComposer.Score(stages.TreeFilter, stages.SequenceRefiners, part.Select(set.Row).ToArray(), part.Select(s => (double[][]?)set.Window(s)).ToArray());
+            return new FoldOutput(new WalkForwardFold(index, 0, 0, 0, 0), part, scores, part.Select(set.Context).ToArray(), part.Select(s => s.Label).ToArray());
+        }
+        var earlier = Fold(0, samples[..200]);
+        var test = Fold(1, samples[200..]);
+
+        // Training's nested walk-forward (which evaluation and tuning run too) fits stage 3 on the earlier fold and decides the test fold.
+        var nested = new FoldRunner(set, options, "composition-test", null, CancellationToken.None).Nested([earlier], test);
+
+        // Serving and shadow scoring run the same stage-1 and stage-2 models and that stage 3 over request items of the same bars.
+        var items = test.Samples.Select(s => new SignalInput(
+            "ttrc", set.Frames[s.Series].Timestamps[s.Bar], set.Row(s), set.Window(s)[..^1], null)).ToArray();
+        var serving = stages with { MetaLearner = nested.MetaLearner };
+        var signals = new SignalPipeline(serving).Run(items).Select(r => r.Signal).ToArray();
+        var shadow = serving.Decide(items);
+
+        nested.Decisions.Select(d => d.Action).Should().Contain(a => a != SignalAction.Hold, "the comparison should cover acted-on signals too")
+            .And.Contain(SignalAction.Hold);
+        signals.Select(s => s.Action).Should().Equal(nested.Decisions.Select(d => d.Action));
+        // libtorch's float kernels may differ in the last digits between two runs over the same windows: compare to 1e-6.
+        signals.Select(s => s.Probabilities.Buy).Should().Equal(nested.Decisions.Select(d => d.Probabilities.Buy), (a, b) => Math.Abs(a - b) < 1e-6);
+        signals.Select(s => s.Probabilities.Sell).Should().Equal(nested.Decisions.Select(d => d.Probabilities.Sell), (a, b) => Math.Abs(a - b) < 1e-6);
+        shadow.Select(d => d.Action).Should().Equal(nested.Decisions.Select(d => d.Action));
+        shadow.Select(d => d.Confidence).Should().Equal(nested.Decisions.Select(d => d.Confidence), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+}
