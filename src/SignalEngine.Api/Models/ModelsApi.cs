@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Online;
+using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Pipeline;
+using SignalEngine.Scoring;
 using SignalEngine.Training;
 
 namespace SignalEngine.Evaluation;

@@ -1,4 +1,5 @@
 using SignalEngine.Labels;
+using SignalEngine.Scoring;
 
 namespace SignalEngine.Evaluation;
 
@@ -33,20 +34,20 @@ public static class StrategyScoring
         var metrics = new Dictionary<string, double>
         {
             ["bars"] = calls.Count,
-            ["coverage"] = Evaluation.Metrics.Rate(acting),
-            ["precisionBuy"] = Evaluation.Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
-            ["precisionSell"] = Evaluation.Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
+            ["coverage"] = Scoring.Metrics.Rate(acting),
+            ["precisionBuy"] = Scoring.Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
+            ["precisionSell"] = Scoring.Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
             ["signalsBuy"] = actions.Count(a => a == SignalAction.Buy),
             ["signalsSell"] = actions.Count(a => a == SignalAction.Sell),
-            ["baseRateBuy"] = Evaluation.Metrics.Rate(Is(labels, SignalAction.Buy)),
-            ["baseRateSell"] = Evaluation.Metrics.Rate(Is(labels, SignalAction.Sell)),
-            ["baseRateHold"] = Evaluation.Metrics.Rate(holdLabels),
+            ["baseRateBuy"] = Scoring.Metrics.Rate(Is(labels, SignalAction.Buy)),
+            ["baseRateSell"] = Scoring.Metrics.Rate(Is(labels, SignalAction.Sell)),
+            ["baseRateHold"] = Scoring.Metrics.Rate(holdLabels),
             ["falsePositiveRate"] = holdLabels.Count(h => h) == 0 ? double.NaN : falsePositives / (double)holdLabels.Count(h => h),
             ["brier"] = calls.Select((c, i) => MulticlassBrier(c.Probabilities, labels[i])).Average(),
             ["logLoss"] = calls.Select((c, i) => -Math.Log(Math.Max(1e-12, c.Probabilities.Of(labels[i])))).Average(),
             ["ece"] = Calibration.ExpectedCalibrationError(confidence, correct, calibrationBins),
             ["meanConfidence"] = confidence.Average(),
-            ["accuracy"] = Evaluation.Metrics.Rate(correct),
+            ["accuracy"] = Scoring.Metrics.Rate(correct),
             ["directionalAccuracy"] = DirectionalAccuracy(actions, labels),
         };
         var backtest = Portfolio(actions.Select(Position).ToArray(), bars, costBasisPoints, periodsPerYear);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
+using SignalEngine.Scoring;
 using SignalEngine.Training;
 
 namespace SignalEngine.Evaluation;

@@ -1,4 +1,5 @@
 using SignalEngine.Evaluation;
+using SignalEngine.Scoring;
 using SignalEngine.Stages.TreeFilter;
 
 namespace SignalEngine.Explanations;

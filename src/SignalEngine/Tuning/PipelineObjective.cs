@@ -1,3 +1,4 @@
+using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Training;
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Evaluation;
 using SignalEngine.Labels;
+using SignalEngine.Scoring;
 using SignalEngine.Training;
 
 namespace SignalEngine.Tuning;

@@ -1,4 +1,5 @@
 using SignalEngine.Evaluation;
+using SignalEngine.Scoring;
 using SignalEngine.Tests.Support;
 
 namespace SignalEngine.Tests.Evaluation;

@@ -1,5 +1,6 @@
 using SignalEngine.Evaluation;
 using SignalEngine.Labels;
+using SignalEngine.Scoring;
 using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Tests.Evaluation;

@@ -1,5 +1,6 @@
 using SignalEngine.Evaluation;
 using SignalEngine.Features;
+using SignalEngine.Scoring;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Tests.Evaluation;
 

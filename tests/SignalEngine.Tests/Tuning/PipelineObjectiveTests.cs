@@ -1,3 +1,4 @@
+using SignalEngine.Bundle;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
-using SignalEngine.Bundle;
 using SignalEngine.Features;
 
 namespace SignalEngine.Stages.TreeFilter;
@@ -19,8 +18,6 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
     public const string TreesPath = StageFolder + "/trees.json";
     private const int FileFormat = 1;
     private const int StackFeatureLimit = 256;
-
-    private static readonly JsonSerializerOptions CompactJson = new(BundleJson.Options) { WriteIndented = false };
 
     private readonly FeatureSchema schema;
     private readonly TreeFilterOptions options;
@@ -145,7 +142,7 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
         TreeFilterFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<TreeFilterFile>(File.ReadAllText(treesPath), CompactJson);
+            file = JsonSerializer.Deserialize<TreeFilterFile>(File.ReadAllText(treesPath), TreeFilterFile.Json);
         }
         catch (JsonException e)
         {
@@ -198,7 +195,7 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
             written.Add(artifact);
         }
         var file = new TreeFilterFile(FileFormat, ModelName, schema.Names, ensembles.Select(ToFile).ToArray());
-        File.WriteAllText(Path.Combine(bundleDirectory, TreesPath), JsonSerializer.Serialize(file, CompactJson));
+        File.WriteAllText(Path.Combine(bundleDirectory, TreesPath), JsonSerializer.Serialize(file, TreeFilterFile.Json));
         written.Add(TreesPath);
         return written;
     }

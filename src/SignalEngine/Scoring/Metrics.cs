@@ -1,4 +1,4 @@
-namespace SignalEngine.Evaluation;
+namespace SignalEngine.Scoring;
 
 /// <summary>Classification metrics on predicted probabilities; every function ignores nothing and clamps only logs.</summary>
 public static class Metrics

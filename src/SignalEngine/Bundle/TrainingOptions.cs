@@ -5,7 +5,7 @@ using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;
 
-namespace SignalEngine.Training;
+namespace SignalEngine.Bundle;
 
 /// <summary>Everything that decides what a training run produces; recorded whole in the bundle manifest.</summary>
 public sealed record TrainingOptions

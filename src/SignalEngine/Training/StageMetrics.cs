@@ -1,8 +1,9 @@
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
+using SignalEngine.Scoring;
 using SignalEngine.Stages.MetaLearner;
 
-namespace SignalEngine.Evaluation;
+namespace SignalEngine.Training;
 
 /// <summary>The out-of-sample figures a bundle manifest records for each stage and for the whole pipeline.</summary>
 public static class StageMetrics

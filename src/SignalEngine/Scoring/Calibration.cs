@@ -1,4 +1,4 @@
-namespace SignalEngine.Evaluation;
+namespace SignalEngine.Scoring;
 
 /// <summary>One bin of a reliability diagram: mean stated confidence against the observed frequency.</summary>
 public sealed record ReliabilityBin(int Count, double MeanConfidence, double ObservedFrequency);
