@@ -72,15 +72,19 @@ public static class TradeBacktest
     /// <param name="roundTripCostBasisPoints">Cost of opening and closing one unit, in basis points.</param>
     /// <param name="periodsPerYear">Bars per year for the Sharpe ratio; null infers it from the timestamps
     /// (<see cref="Backtest.PeriodsPerYear"/>).</param>
-    public static TradeBacktestResult Run(IReadOnlyList<InstrumentTrades> instruments, int horizon, double roundTripCostBasisPoints, double? periodsPerYear = null)
+    /// <param name="positionStep">Rounds the averaged net position to a multiple of this (0: not at all), so that a bet
+    /// entering or leaving the average does not trade a sliver every bar (AFML 10.3 discretises the averaged signal).</param>
+    public static TradeBacktestResult Run(
+        IReadOnlyList<InstrumentTrades> instruments, int horizon, double roundTripCostBasisPoints, double? periodsPerYear = null, double positionStep = 0)
     {
         ArgumentNullException.ThrowIfNull(instruments);
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         if (!double.IsFinite(roundTripCostBasisPoints) || roundTripCostBasisPoints < 0)
             throw new ArgumentOutOfRangeException(nameof(roundTripCostBasisPoints), roundTripCostBasisPoints, "the cost must be finite and not negative");
         if (instruments.Count == 0) throw new ArgumentException("no instruments", nameof(instruments));
+        if (!(positionStep is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(positionStep), positionStep, "the step lies in [0, 1]");
 
-        var perBar = instruments.Select(i => (i, Run(i, horizon, roundTripCostBasisPoints / 20_000))).ToArray();
+        var perBar = instruments.Select(i => (i, Run(i, horizon, roundTripCostBasisPoints / 20_000, positionStep))).ToArray();
         var allTimes = instruments.SelectMany(i => i.Timestamps).Distinct().Order().ToArray();
         var perYear = periodsPerYear ?? Backtest.PeriodsPerYear(allTimes);
 
@@ -115,7 +119,7 @@ public static class TradeBacktest
             curve.TotalReturn, curve.Sharpe, curve.MaxDrawdown, turnover, holding, trades.Count, times, curve.Equity, returns, periodsPerYear, trades, perInstrument);
     }
 
-    private static (double[] Returns, double Turnover, TradeRecord[] Trades) Run(InstrumentTrades instrument, int horizon, double costPerUnit)
+    private static (double[] Returns, double Turnover, TradeRecord[] Trades) Run(InstrumentTrades instrument, int horizon, double costPerUnit, double step)
     {
         var close = instrument.Close;
         var n = close.Count;
@@ -160,6 +164,7 @@ public static class TradeBacktest
             active += countChange[j];
             // Floating-point sums leave a tiny residue when the last bet closes: no active bet means exactly flat.
             var position = active == 0 ? 0 : sum / active;
+            if (step > 0) position = Math.Round(position / step, MidpointRounding.AwayFromZero) * step;
             var change = Math.Abs(position - previous);
             traded += change;
             returns[j] = (j == 0 ? 0 : previous * (close[j] / close[j - 1] - 1)) - change * costPerUnit;

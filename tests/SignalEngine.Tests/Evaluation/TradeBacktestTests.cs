@@ -55,6 +55,19 @@ public sealed class TradeBacktestTests
     }
 
     [Fact]
+    public void ARoundedNetPositionTradesOnlyWhenItMovesAStep()
+    {
+        // Averages 0.5, 0.75, 1, 1, -0.6, -0.6, -0.1, 0 rounded to halves: 0.5, 1, 1, 1, -0.5, -0.5, 0, 0.
+        var result = TradeBacktest.Run([new InstrumentTrades("x", Days(8), Path, Signals)], 3, 10, 252, positionStep: 0.5);
+
+        const double c = 0.0005;
+        result.Turnover.Should().BeApproximately((0.5 + 0.5 + 1.5 + 0.5) / 8, 1e-12);
+        result.Returns[2].Should().BeApproximately(1.0 * (103.0 / 101 - 1), 1e-12);
+        result.Returns[4].Should().BeApproximately(1.0 * (99.0 / 102 - 1) - 1.5 * c, 1e-12);
+        result.Returns[7].Should().BeApproximately(0, 1e-12, "flat from bar 6 on");
+    }
+
+    [Fact]
     public void WithoutSignalsNothingIsTradedOrPaid()
     {
         var result = TradeBacktest.Run([new InstrumentTrades("x", Days(8), Path, [])], 3, 10, 252);
