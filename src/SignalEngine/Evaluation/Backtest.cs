@@ -68,20 +68,50 @@ public static class Backtest
         return worst;
     }
 
-    /// <summary>Steps per year from the median spacing of the timestamps: 252 for daily bars, scaled by trading hours intraday.</summary>
+    /// <summary>Trading days of a year on an exchange with weekends and holidays off: the daily-equity convention.</summary>
+    public const double TradingDaysPerYear = 252;
+
+    /// <summary>
+    /// Bars per year, inferred from the timestamps themselves so that no market's hours are assumed: over a sample of at
+    /// least <see cref="CountedSpanDays"/> days, simply the bars counted per calendar year elapsed (weekends, holidays,
+    /// overnight closes and round-the-clock trading all show in the count: daily equities come to about 252, half-hourly
+    /// FX to about 48 × 260, hourly crypto to 24 × 365). Shorter samples, whose count an edge weekend would skew, are
+    /// read from their structure: bars on a Saturday mean a 7-day week (365 days), bars in 20 or more distinct hours
+    /// of the day mean round-the-clock trading (24 hours a day, 5 days a week without Saturdays), otherwise one session
+    /// a day as long as the sessions observed, on 252 days. Weekly or coarser bars are calendar time.
+    /// </summary>
     public static double PeriodsPerYear(IReadOnlyList<DateTimeOffset> timestamps)
     {
-        if (timestamps.Count < 2) return 252;
-        var gaps = new double[timestamps.Count - 1];
-        for (var i = 1; i < timestamps.Count; i++) gaps[i - 1] = (timestamps[i] - timestamps[i - 1]).TotalMinutes;
+        // Long-format data repeats a timestamp once per instrument: a bar of the calendar is counted once.
+        // Days and hours are read in the data's own offset, where a trading day is a calendar day.
+        var times = timestamps.Distinct().Order().ToArray();
+        if (times.Length < 2) return TradingDaysPerYear;
+        var gaps = new double[times.Length - 1];
+        for (var i = 1; i < times.Length; i++) gaps[i - 1] = (times[i] - times[i - 1]).TotalMinutes;
         Array.Sort(gaps);
         var median = gaps[gaps.Length / 2];
-        return median switch
-        {
-            >= 60 * 24 * 5 => 52 * 7 * 24 * 60 / median,   // weekly or coarser: calendar time
-            >= 60 * 20 => 252,                           // daily bars (weekends and holidays are not steps)
-            > 0 => 252 * 6.5 * 60 / median,              // intraday: trading-session minutes
-            _ => 252,
-        };
+        const double minutesPerDay = 24 * 60;
+        if (median >= 5 * minutesPerDay) return DaysPerCalendarYear * minutesPerDay / median;
+
+        var spanDays = (times[^1] - times[0]).TotalDays;
+        if (spanDays >= CountedSpanDays) return (times.Length - 1) / (spanDays / DaysPerCalendarYear);
+
+        var weekends = times.Any(t => t.DayOfWeek == DayOfWeek.Saturday);
+        var roundTheClock = times.Select(t => t.Hour).Distinct().Count() >= 20;
+        var daysPerYear = weekends ? DaysPerCalendarYear : roundTheClock ? WeekdaysPerYear : TradingDaysPerYear;
+        if (median >= 20 * 60) return daysPerYear;
+        if (roundTheClock) return daysPerYear * minutesPerDay / median;
+
+        // Each calendar day's first to last bar, plus one bar: the session. With under a day seen there is no
+        // session to measure, and the equity convention of 6.5 hours stands in.
+        var sessions = times.GroupBy(t => t.Date).Where(d => d.Count() >= 2).Select(d => (d.Max() - d.Min()).TotalMinutes + median).Order().ToArray();
+        var session = spanDays < 1 || sessions.Length == 0 ? 6.5 * 60 : sessions[sessions.Length / 2];
+        return daysPerYear * Math.Max(1, session / median);
     }
+
+    /// <summary>Samples spanning at least this many days are annualised by counting their bars.</summary>
+    public const double CountedSpanDays = 90;
+
+    private const double DaysPerCalendarYear = 365.25;
+    private const double WeekdaysPerYear = 5 * DaysPerCalendarYear / 7;
 }

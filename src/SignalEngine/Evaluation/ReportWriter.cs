@@ -8,15 +8,30 @@ namespace SignalEngine.Evaluation;
 /// <summary>Writes an evaluation report as report.md, report.json, reliability.svg and equity.svg in one folder.</summary>
 public static class ReportWriter
 {
-    public static IReadOnlyList<string> Write(EvaluationReport report, string directory, string command)
+    /// <param name="buyAndHold">Buy-and-hold's equity with its dates, drawn last in the trade-equity chart; the chart
+    /// (trades-equity.svg) is written when any strategy carries a trade backtest.</param>
+    public static IReadOnlyList<string> Write(EvaluationReport report, string directory, string command, EquityCurve? buyAndHold = null)
     {
         Directory.CreateDirectory(directory);
-        var files = new[] { "report.md", "report.json", "reliability.svg", "equity.svg" }.Select(f => Path.Combine(directory, f)).ToArray();
+        var files = new[] { "report.md", "report.json", "reliability.svg", "equity.svg" }.Select(f => Path.Combine(directory, f)).ToList();
         File.WriteAllText(files[0], Markdown(report, command));
         File.WriteAllText(files[1], JsonSerializer.Serialize(report, BundleJson.Options));
         File.WriteAllText(files[2], SvgCharts.Reliability(report.Strategies, report.CalibrationBins));
         File.WriteAllText(files[3], SvgCharts.Equity(report.Strategies, report.BuyAndHold, report.CostBasisPoints));
+        var traded = TradeEquityCurves(report, buyAndHold);
+        if (traded.Count > 0)
+        {
+            files.Add(Path.Combine(directory, "trades-equity.svg"));
+            File.WriteAllText(files[^1], SvgCharts.Equity(traded, $"Equity of the trades the signals describe, {report.CostBasisPoints.ToString("0.##", CultureInfo.InvariantCulture)} bp costs"));
+        }
         return files;
+    }
+
+    private static List<EquityCurve> TradeEquityCurves(EvaluationReport report, EquityCurve? buyAndHold)
+    {
+        var curves = report.Strategies.Where(s => s.Trades is not null).Select(s => new EquityCurve(s.Strategy, s.Trades!.Times, s.Trades.Equity)).ToList();
+        if (curves.Count > 0 && buyAndHold is not null) curves.Add(buyAndHold);
+        return curves;
     }
 
     private static string P(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", CultureInfo.InvariantCulture);
@@ -61,6 +76,7 @@ public static class ReportWriter
         md.AppendLine();
         md.AppendLine("Position +1 after BUY, -1 after SELL, 0 after HOLD, taken at the bar's close and held one bar; several instruments are held in equal weight.");
         md.AppendLine();
+        DeskSections(md, report);
         md.AppendLine("## False positives removed by the later stages");
         md.AppendLine();
         var fp = report.CandidateFalsePositives;
@@ -69,6 +85,64 @@ public static class ReportWriter
         md.AppendLine("![reliability](reliability.svg)");
         md.AppendLine();
         md.AppendLine("![equity](equity.svg)");
+        if (report.Strategies.Any(s => s.Trades is not null))
+        {
+            md.AppendLine();
+            md.AppendLine("![trades equity](trades-equity.svg)");
+        }
         return md.ToString();
+    }
+
+    /// <summary>The figures a desk asks for, each section written only where the strategies carry them.</summary>
+    private static void DeskSections(StringBuilder md, EvaluationReport report)
+    {
+        var skilled = report.Strategies.Where(s => s.LogLossSkill is not null).ToArray();
+        if (skilled.Length > 0)
+        {
+            var first = skilled[0].LogLossSkill!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Log-loss skill against the base rates ({(first.Level * 100).ToString("0", CultureInfo.InvariantCulture)}% moving-block bootstrap interval, blocks of {first.BlockLength} bars, {first.Replicates} replicates)");
+            md.AppendLine();
+            md.AppendLine("| strategy | log loss | base-rate log loss | skill | interval |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var s in skilled)
+            {
+                var k = s.LogLossSkill!;
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(k.ModelLogLoss)} | {P(k.ReferenceLogLoss)} | {P(k.Skill)} | [{P(k.Lower)}, {P(k.Upper)}] |");
+            }
+            md.AppendLine();
+            md.AppendLine("Skill is 1 - log loss / base-rate log loss: above 0 beats the label frequencies; an interval that contains 0 has not shown it.");
+            md.AppendLine();
+        }
+
+        var traded = report.Strategies.Where(s => s.Trades is not null).ToArray();
+        if (traded.Length > 0)
+        {
+            md.AppendLine("## Trade backtest (bets held to a barrier or the horizon, overlapping bets averaged)");
+            md.AppendLine();
+            md.AppendLine("| strategy | return | Sharpe | PSR (SR > 0) | max drawdown | turnover | trades | mean holding (bars) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var s in traded)
+            {
+                var t = s.Trades!;
+                var psr = s.TradeSharpe is { } r ? P(r.Probability) : "n/a";
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {s.Strategy} | {Pct(t.TotalReturn)} | {P(t.Sharpe)} | {psr} | {Pct(t.MaxDrawdown)} | {P(t.Turnover)} | {t.Trades} | {P(t.AverageHoldingBars)} |");
+            }
+            md.AppendLine(CultureInfo.InvariantCulture, $"| buy-and-hold | {Pct(report.BuyAndHold.TotalReturn)} | {P(report.BuyAndHold.Sharpe)} | | {Pct(report.BuyAndHold.MaxDrawdown)} | {P(report.BuyAndHold.Turnover)} | | |");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"A signal opens a bet of its signed size at its bar's close; the bet closes at the first close beyond a barrier or after the horizon. The net position is the mean size of the active bets; every change of it pays half the round-trip cost per unit. Sharpe annualised over {P(traded[0].Trades!.PeriodsPerYear)} bars a year, counted from the timestamps. PSR is the probability that the true per-bar Sharpe ratio is above 0, given the returns' length, skew and kurtosis. Several instruments are held in equal weight.");
+            md.AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Reliability bins ({report.CalibrationBins} equal-mass bins of the chosen action's confidence)");
+        md.AppendLine();
+        md.AppendLine("| strategy | ECE | bins: count / mean confidence / accuracy |");
+        md.AppendLine("|---|---|---|");
+        foreach (var s in report.Strategies)
+        {
+            var bins = string.Join("; ", s.Reliability.Select(b => $"{b.Count} / {P(b.MeanConfidence)} / {P(b.ObservedFrequency)}"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.GetValueOrDefault("ece", double.NaN))} | {bins} |");
+        }
+        md.AppendLine();
     }
 }

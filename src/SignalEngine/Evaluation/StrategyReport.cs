@@ -4,11 +4,18 @@ using SignalEngine.Scoring;
 namespace SignalEngine.Evaluation;
 
 /// <summary>A strategy's out-of-sample figures on the evaluated bars.</summary>
+/// <param name="Backtest">The per-bar backtest: a position after every call, held one bar.</param>
+/// <param name="Trades">The trade backtest of the bets the calls describe (<see cref="TradeBacktest"/>), where computed.</param>
+/// <param name="LogLossSkill">Log-loss skill against the base rates with its bootstrap interval, where computed.</param>
+/// <param name="TradeSharpe">The probabilistic Sharpe ratio of the trade backtest's per-bar returns, where computed.</param>
 public sealed record StrategyReport(
     string Strategy,
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<ReliabilityBin> Reliability,
-    BacktestResult Backtest);
+    BacktestResult Backtest,
+    TradeBacktestResult? Trades = null,
+    SkillEstimate? LogLossSkill = null,
+    ProbabilisticSharpeRatio? TradeSharpe = null);
 
 /// <summary>Classification, calibration and backtest figures of one strategy's calls against the labels.</summary>
 public static class StrategyScoring

@@ -3,6 +3,9 @@ namespace SignalEngine.Scoring;
 /// <summary>One bin of a reliability diagram: mean stated confidence against the observed frequency.</summary>
 public sealed record ReliabilityBin(int Count, double MeanConfidence, double ObservedFrequency);
 
+/// <summary>ECE and the reliability bins it was computed from: per bin the count, the mean confidence and the accuracy.</summary>
+public sealed record CalibrationSummary(double ExpectedCalibrationError, IReadOnlyList<ReliabilityBin> Bins);
+
 /// <summary>Calibration of stated confidences against outcomes, with equal-mass bins.</summary>
 public static class Calibration
 {
@@ -35,10 +38,15 @@ public static class Calibration
     }
 
     /// <summary>Expected calibration error: the count-weighted mean |confidence - frequency| over equal-mass bins.</summary>
-    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = DefaultBins)
+    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = DefaultBins) =>
+        Summarise(confidence, correct, bins).ExpectedCalibrationError;
+
+    /// <summary>The ECE with the bins behind it, so a report can show where the calibration is lost.</summary>
+    public static CalibrationSummary Summarise(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = DefaultBins)
     {
         var reliability = Bins(confidence, correct, bins);
         var total = reliability.Sum(b => b.Count);
-        return total == 0 ? double.NaN : reliability.Sum(b => b.Count * Math.Abs(b.MeanConfidence - b.ObservedFrequency)) / total;
+        var ece = total == 0 ? double.NaN : reliability.Sum(b => b.Count * Math.Abs(b.MeanConfidence - b.ObservedFrequency)) / total;
+        return new CalibrationSummary(ece, reliability);
     }
 }

@@ -89,7 +89,9 @@ public sealed class MetricTests
     {
         DateTimeOffset[] Every(TimeSpan step) => Enumerable.Range(0, 10).Select(i => DateTimeOffset.UnixEpoch + step * i).ToArray();
 
-        Backtest.PeriodsPerYear(Every(TimeSpan.FromDays(1))).Should().Be(252);
+        // Ten consecutive calendar days include a weekend: daily bars seven days a week are a 365-day year (crypto);
+        // the weekday-only series is the daily-equity 252 (see BacktestAnnualisationTests).
+        Backtest.PeriodsPerYear(Every(TimeSpan.FromDays(1))).Should().Be(365.25);
         Backtest.PeriodsPerYear(Every(TimeSpan.FromMinutes(5))).Should().BeApproximately(252 * 78, 1e-9);
     }
 }

@@ -1,0 +1,84 @@
+using SignalEngine.Evaluation;
+using SignalEngine.Training;
+
+namespace SignalEngine.Tests.Evaluation;
+
+public sealed class ReportWriterTests
+{
+    private static readonly string[] MetricNames =
+        ["coverage", "precisionBuy", "precisionSell", "signalsBuy", "signalsSell", "falsePositiveRate", "brier", "logLoss", "ece", "meanConfidence", "baseRateBuy", "baseRateSell", "baseRateHold"];
+
+    private static readonly string[] CandidateNames =
+        ["stage1Candidates", "candidatesLabelledHold", "shareOfThoseHeldByPipeline", "stages12FalsePositives", "shareOfThoseRemovedByStage3", "pipelineFalsePositives"];
+
+    private static EvaluationReport Report(params StrategyReport[] strategies) => new()
+    {
+        Kind = "evaluation",
+        DataFile = "x.csv",
+        DataSha256 = "00",
+        Instruments = ["x"],
+        Bars = 8,
+        EvaluatedBars = 8,
+        TestPeriods = "one",
+        Seed = 42,
+        CostBasisPoints = 10,
+        CalibrationBins = 3,
+        Options = new TrainingOptions(),
+        Strategies = strategies,
+        BuyAndHold = new BacktestResult(0.01, 0.5, 0.03, 0, [1, 1.01]),
+        CandidateFalsePositives = CandidateNames.ToDictionary(n => n, _ => 0.0),
+        Seconds = 1,
+    };
+
+    private static StrategyReport Strategy(string name) => new(
+        name,
+        MetricNames.ToDictionary(n => n, _ => 0.25),
+        [new ReliabilityBin(12, 0.3, 0.25), new ReliabilityBin(11, 0.45, 0.5), new ReliabilityBin(12, 0.7, 0.5)],
+        new BacktestResult(0, 0, 0, 0, [1, 1]));
+
+    private static StrategyReport WithDeskFigures(string name)
+    {
+        var days = Enumerable.Range(0, 8).Select(i => new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i)).ToArray();
+        var trades = TradeBacktest.Run([new InstrumentTrades("x", days, [100, 101, 103, 102, 99, 98, 100, 101], [new TradeSignal(0, 0.5, 0.025, 0.02)])], 3, 10, 252);
+        return Strategy(name) with
+        {
+            Trades = trades,
+            LogLossSkill = ForecastSkill.LogLossSkill([0.5, 0.6, 0.3, 0.7], [0.4, 0.4, 0.4, 0.4]),
+            TradeSharpe = ProbabilisticSharpe.Of(trades.Returns),
+        };
+    }
+
+    [Fact]
+    public void WithoutDeskFiguresTheReportStillShowsTheReliabilityBins()
+    {
+        var md = ReportWriter.Markdown(Report(Strategy("always-HOLD")), "test");
+
+        md.Should().Contain("| always-HOLD | 0.250 | 12 / 0.300 / 0.250; 11 / 0.450 / 0.500; 12 / 0.700 / 0.500 |");
+        md.Should().NotContain("## Trade backtest").And.NotContain("## Log-loss skill");
+    }
+
+    [Fact]
+    public void DeskFiguresGetTheirSectionsAndTheDatedEquityChart()
+    {
+        var report = Report(Strategy("always-HOLD"), WithDeskFigures("full pipeline"));
+        var md = ReportWriter.Markdown(report, "test");
+
+        md.Should().Contain("## Log-loss skill against the base rates (90% moving-block bootstrap interval, blocks of 2 bars, 1000 replicates)");
+        md.Should().Contain("| full pipeline | 0.691 | 0.916 | 0.246 |");
+        md.Should().Contain("## Trade backtest");
+        md.Should().Contain("| 1 | 2.000 |", "one bet, held two bars to the upper barrier");
+
+        var folder = Path.Combine(Path.GetTempPath(), "report-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var days = report.Strategies[1].Trades!.Times;
+            var files = ReportWriter.Write(report, folder, "test", new EquityCurve("buy-and-hold", days, days.Select((_, i) => 1 + 0.01 * i).ToArray()));
+            files.Select(Path.GetFileName).Should().Equal("report.md", "report.json", "reliability.svg", "equity.svg", "trades-equity.svg");
+            File.ReadAllText(files[^1]).Should().Contain(">buy-and-hold<").And.Contain(">full pipeline<").And.Contain("2024-01-01");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
