@@ -1,4 +1,6 @@
+using SignalEngine.Bundle;
 using SignalEngine.Evaluation;
+using SignalEngine.Scoring;
 using SignalEngine.Training;
 
 namespace SignalEngine.Tests.Evaluation;

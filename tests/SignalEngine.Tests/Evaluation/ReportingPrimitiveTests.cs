@@ -1,4 +1,5 @@
 using SignalEngine.Evaluation;
+using SignalEngine.Scoring;
 
 namespace SignalEngine.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using SignalEngine.Evaluation;
+using SignalEngine.Scoring;
 
 namespace SignalEngine.Tests.Evaluation;
 
