@@ -18,7 +18,8 @@ public sealed class ModelBundle : IDisposable
     {
         Directory = directory;
         Manifest = manifest;
-        Stages = new StageSet(manifest.Version, new FeatureSchema(manifest.FeatureSchema), manifest.WindowLength, treeFilter, sequenceRefiners, metaLearner);
+        Stages = new StageSet(manifest.Version, new FeatureSchema(manifest.FeatureSchema), manifest.WindowLength, treeFilter, sequenceRefiners, metaLearner,
+            new DecisionRule(manifest.Labels, manifest.Hyperparameters.Decision));
     }
 
     public string Directory { get; }

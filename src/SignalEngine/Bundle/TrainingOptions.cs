@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SignalEngine.Decisions;
 using SignalEngine.Features;
 using SignalEngine.Labels;
 using SignalEngine.Stages.MetaLearner;
@@ -15,6 +16,9 @@ public sealed record TrainingOptions
     public TreeFilterOptions TreeFilter { get; init; } = new();
     public SequenceModelOptions Sequence { get; init; } = new();
     public MetaLearnerOptions Meta { get; init; } = new();
+
+    /// <summary>The decision rule after costs and the bet sizing; a manifest written before they existed reads the defaults.</summary>
+    public DecisionOptions Decision { get; init; } = new();
 
     /// <summary>Walk-forward folds for the out-of-fold predictions stage 3 is fitted on and for the metrics.</summary>
     [Range(2, 50)] public int Folds { get; init; } = 4;

@@ -39,7 +39,7 @@ public static class BundleScorer
         var samples = set.Samples;
         var scores = StageComposer.Score(
             bundle.TreeFilter, bundle.SequenceRefiners, samples.Select(set.Row).ToArray(), samples.Select(s => (double[][]?)set.Window(s)).ToArray());
-        var decisions = StageComposer.Decide(bundle.MetaLearner, scores, samples.Select(set.Context).ToArray());
+        var decisions = StageComposer.Decide(bundle.MetaLearner, scores, samples.Select(set.Context).ToArray(), bundle.Stages.Rule);
         var labels = samples.Select(s => s.Label).ToArray();
         var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
         var baselines = BaselinePriors.From(samples.Select(s => WalkForwardEvaluator.RsiOf(set, s, rsi)).ToArray(), labels);

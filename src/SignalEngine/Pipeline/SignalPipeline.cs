@@ -28,7 +28,7 @@ public sealed class SignalPipeline(StageSet stages)
     private PipelineResult Explain(SignalInput item, CandidateScore score, double[][]? window)
     {
         var context = Stages.ContextOf(item);
-        var meta = StageComposer.Decide(Stages.MetaLearner, score, context);
+        var meta = StageComposer.Decide(Stages.MetaLearner, score, context, Stages.Rule);
 
         var id = Guid.CreateVersion7();
         var signal = new Signal(
@@ -39,6 +39,8 @@ public sealed class SignalPipeline(StageSet stages)
             meta.Confidence,
             meta.Probabilities,
             meta.Interval,
+            meta.BetSize,
+            meta.Reason,
             new StageOutputs(
                 score.Tree,
                 score.Sequence,
@@ -60,7 +62,7 @@ public sealed class SignalPipeline(StageSet stages)
             Stages.TreeFilter.Explain(item.Features),
             score.Tree.RulesFired,
             sequence,
-            new MetaExplanation(meta.Action, meta.Contributions, meta.PosteriorStdDev, meta.Interval, MostInfluentialStage(meta)));
+            new MetaExplanation(meta.Action, meta.Contributions, meta.PosteriorStdDev, meta.Interval, MostInfluentialStage(meta), meta.Trade, meta.Sizing));
         return new PipelineResult(signal, explanation, item);
     }
 

@@ -1,3 +1,4 @@
+using SignalEngine.Decisions;
 using SignalEngine.Labels;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
@@ -12,8 +13,35 @@ public sealed record CandidateScore(TreeFilterResult Tree, IReadOnlyList<Sequenc
         new(Tree.ProbabilityActionable, Sequence.Select(s => s.ProbabilityUp).ToArray(), context.Regime, context.Liquidity);
 }
 
-/// <summary>What stage 3 knows of an item besides the stage outputs: its market regime and liquidity.</summary>
-public sealed record ItemContext(string Regime, double Liquidity);
+/// <summary>
+/// What the decision knows of an item besides the stage outputs: its market regime and liquidity (stage 3's context)
+/// and its volatility, the sigma of one-bar log returns its barriers are set from (NaN when unknown).
+/// </summary>
+public sealed record ItemContext(string Regime, double Liquidity, double Volatility);
+
+/// <summary>The labels the barriers follow and the decision options: what turns a posterior into an action and a size.</summary>
+public sealed record DecisionRule(LabelConfig Labels, DecisionOptions Options);
+
+/// <summary>The decision for one item.</summary>
+/// <param name="Confidence">Posterior predictive probability of <paramref name="Action"/>.</param>
+/// <param name="Interval">Credible interval of that probability under the Laplace posterior.</param>
+/// <param name="Contributions">Each input's contribution to each class logit (posterior mean weights).</param>
+/// <param name="PosteriorStdDev">Posterior standard deviation of the chosen action's probability.</param>
+/// <param name="Reason">Why it is what it is: the stage-1 filter's reason, or the trade rule's.</param>
+/// <param name="BetSize">Signed position size in [-1, 1]: positive long, negative short, 0 for HOLD.</param>
+/// <param name="Trade">The trade rule's weighing, or null when stage 1 filtered the item or its volatility is unknown.</param>
+/// <param name="Sizing">How the size came about, or null for HOLD.</param>
+public sealed record MetaDecision(
+    SignalAction Action,
+    double Confidence,
+    ClassProbabilities Probabilities,
+    CredibleInterval Interval,
+    IReadOnlyList<LogitContribution> Contributions,
+    double PosteriorStdDev,
+    string? Reason,
+    double BetSize,
+    TradeDecision? Trade,
+    BetSize? Sizing);
 
 /// <summary>
 /// The one composition of the stages: stage 1 filters, stage 2 refines what stage 1 passed, stage 3 decides. Serving,
@@ -59,22 +87,58 @@ public static class StageComposer
         return scores;
     }
 
+    public const string UnknownVolatilityReason = "hold: the item's volatility is unknown, so are its barriers";
+    public const string TooSmallToSizeReason = "hold: the edge is too uncertain to size above zero";
+
     /// <summary>
-    /// Stage 3's decision on one scored item: an item stage 1 filtered stays HOLD (with stage 3's probabilities and
-    /// uncertainty for it); the others take stage 3's decision rule.
+    /// The decision on one scored item, written once: an item stage 1 filtered stays HOLD; the others act only when
+    /// the barrier trade pays after costs with the configured posterior certainty (<see cref="BarrierTradeRule"/>),
+    /// and are sized from the chosen side's probability and its posterior uncertainty (<see cref="BetSizing"/>).
     /// </summary>
-    public static MetaDecision Decide(IMetaLearner meta, CandidateScore score, ItemContext context)
+    public static MetaDecision Decide(IMetaLearner meta, CandidateScore score, ItemContext context, DecisionRule rule)
     {
-        var input = score.ToMetaInput(context);
-        return score.Tree.Passed ? meta.Decide(input) : meta.DecideAs(input, SignalAction.Hold);
+        var posterior = meta.Predict(score.ToMetaInput(context));
+        var mean = posterior.Mean;
+        TradeDecision? trade = null;
+        var action = SignalAction.Hold;
+        string? reason;
+        if (!score.Tree.Passed)
+        {
+            reason = score.Tree.Reason;
+        }
+        else if (!(context.Volatility > 0 && double.IsFinite(context.Volatility)))
+        {
+            reason = UnknownVolatilityReason;
+        }
+        else
+        {
+            trade = BarrierTradeRule.Decide(
+                new OutcomeProbabilities(mean.Buy, mean.Sell, mean.Hold), posterior.Buy, posterior.Sell, posterior.Hold,
+                BarrierWidths.FromVolatility(context.Volatility, rule.Labels), rule.Options.Trade);
+            action = trade.Action;
+            reason = trade.Describe();
+        }
+
+        var sizing = action == SignalAction.Hold ? null : SizeOf(action, posterior, rule.Options.Sizing);
+        if (sizing is { Size: 0 })
+        {
+            // A side whose size rounds to nothing is not a trade a desk can place: say so rather than send a BUY of 0.
+            (action, reason, sizing) = (SignalAction.Hold, TooSmallToSizeReason, null);
+        }
+        var (standardDeviation, interval) = posterior.Spread(action);
+        return new MetaDecision(
+            action, mean.Of(action), mean, interval, posterior.Contributions, standardDeviation, reason, sizing?.Size ?? 0, trade, sizing);
     }
 
-    /// <summary><see cref="Decide(IMetaLearner, CandidateScore, ItemContext)"/> for each item, in order.</summary>
-    public static IReadOnlyList<MetaDecision> Decide(IMetaLearner meta, IReadOnlyList<CandidateScore> scores, IReadOnlyList<ItemContext> contexts)
+    private static BetSize SizeOf(SignalAction side, MetaPosterior posterior, BetSizingOptions options) =>
+        BetSizing.Size(side, posterior.Mean.Of(side), posterior.Spread(side).StdDev, options);
+
+    /// <summary><see cref="Decide(IMetaLearner, CandidateScore, ItemContext, DecisionRule)"/> for each item, in order.</summary>
+    public static IReadOnlyList<MetaDecision> Decide(IMetaLearner meta, IReadOnlyList<CandidateScore> scores, IReadOnlyList<ItemContext> contexts, DecisionRule rule)
     {
         if (scores.Count != contexts.Count) throw new ArgumentException($"{scores.Count} scores but {contexts.Count} contexts", nameof(contexts));
         var decisions = new MetaDecision[scores.Count];
-        for (var i = 0; i < decisions.Length; i++) decisions[i] = Decide(meta, scores[i], contexts[i]);
+        for (var i = 0; i < decisions.Length; i++) decisions[i] = Decide(meta, scores[i], contexts[i], rule);
         return decisions;
     }
 }

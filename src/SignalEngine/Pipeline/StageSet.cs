@@ -15,20 +15,14 @@ public sealed record StageSet(
     int WindowLength,
     ITreeFilter TreeFilter,
     IReadOnlyList<ISequenceRefiner> SequenceRefiners,
-    IMetaLearner MetaLearner)
+    IMetaLearner MetaLearner,
+    DecisionRule Rule)
 {
-    /// <summary>Where the vol_regime feature is (stage 3's regime when a client sends none), or -1.</summary>
-    public int VolatilityRegimeIndex { get; } = Schema.IndexOf(FeatureBuilder.VolatilityRegime);
+    /// <summary>Where stage 3's context and the barriers' volatility are read from in this schema.</summary>
+    public ContextColumns Columns { get; } = ContextColumns.For(Schema, Rule.Labels);
 
-    /// <summary>Where the volume z-score is (stage 3's liquidity when a client sends none), or -1 without volume.</summary>
-    public int VolumeZIndex { get; } = Schema.Names.ToList().FindIndex(n => n.StartsWith("volume_z_", StringComparison.Ordinal));
-
-    /// <summary>The context the client sent, completed from the features: vol_regime (else normal) and the volume z-score (else 0).</summary>
-    public ItemContext ContextOf(SignalInput item) => new(
-        item.Context?.Regime ?? (VolatilityRegimeIndex >= 0 && double.IsFinite(item.Features[VolatilityRegimeIndex])
-            ? FeatureBuilder.RegimeOf(item.Features[VolatilityRegimeIndex])
-            : MarketRegime.Normal),
-        item.Context?.Liquidity ?? (VolumeZIndex >= 0 ? item.Features[VolumeZIndex] : 0.0));
+    /// <summary>The context the client sent, completed from the features.</summary>
+    public ItemContext ContextOf(SignalInput item) => Columns.Of(item.Features, item.Context);
 
     /// <summary>Stages 1 and 2 over validated items (no explanations).</summary>
     public IReadOnlyList<CandidateScore> Score(IReadOnlyList<SignalInput> items) => StageComposer.Score(
@@ -36,5 +30,5 @@ public sealed record StageSet(
 
     /// <summary>The decisions for validated items, without explanations (shadow evaluation needs no attributions).</summary>
     public IReadOnlyList<MetaDecision> Decide(IReadOnlyList<SignalInput> items) =>
-        StageComposer.Decide(MetaLearner, Score(items), items.Select(ContextOf).ToArray());
+        StageComposer.Decide(MetaLearner, Score(items), items.Select(ContextOf).ToArray(), Rule);
 }

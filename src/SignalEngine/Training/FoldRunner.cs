@@ -37,6 +37,9 @@ internal sealed class FoldRunner(
     private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 4 + options.Sequence.Models.Count);
     private int _done;
 
+    /// <summary>The decision rule every decision of this run follows: the options' labels and decision settings.</summary>
+    public DecisionRule Rule { get; } = new(options.Labels, options.Decision);
+
     public void Step(string description)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -84,7 +87,7 @@ internal sealed class FoldRunner(
     public NestedFold Nested(IReadOnlyList<FoldOutput> earlier, FoldOutput test)
     {
         var meta = FitMetaLearner(earlier);
-        return new NestedFold(test, earlier, meta, StageComposer.Decide(meta, test.Scores, test.Contexts));
+        return new NestedFold(test, earlier, meta, StageComposer.Decide(meta, test.Scores, test.Contexts, Rule));
     }
 
     /// <summary>

@@ -15,8 +15,9 @@ public sealed record TrainingSample(int Series, int Bar, int TimeStep, SignalAct
 /// </summary>
 public sealed class TrainingSet
 {
-    private TrainingSet(FeatureSchema schema, IReadOnlyList<FeatureFrame> frames, IReadOnlyList<TrainingSample> samples, int timeSteps, int windowLength)
+    private TrainingSet(FeatureSchema schema, IReadOnlyList<FeatureFrame> frames, IReadOnlyList<TrainingSample> samples, int timeSteps, int windowLength, LabelConfig labels)
     {
+        Columns = ContextColumns.For(schema, labels);
         Schema = schema;
         Frames = frames;
         Samples = samples;
@@ -40,7 +41,10 @@ public sealed class TrainingSet
     }
 
     /// <summary>Stage 3's context of the sample's bar: the regime and liquidity the feature builder derived.</summary>
-    public ItemContext Context(TrainingSample sample) => new(Frames[sample.Series].Regimes[sample.Bar], Frames[sample.Series].Liquidity[sample.Bar]);
+    public ItemContext Context(TrainingSample sample) => Columns.Of(Row(sample), null);
+
+    /// <summary>Where the decision's context is read from, exactly as serving reads it.</summary>
+    public ContextColumns Columns { get; }
 
     public IReadOnlyList<TrainingSample> InTimeRange(int start, int end) =>
         Samples.Where(s => s.TimeStep >= start && s.TimeStep < end).ToArray();
@@ -82,6 +86,6 @@ public sealed class TrainingSet
             }
         }
         samples.Sort((a, b) => a.TimeStep != b.TimeStep ? a.TimeStep.CompareTo(b.TimeStep) : a.Series.CompareTo(b.Series));
-        return new TrainingSet(schema, frames, samples, steps.Length, windowLength);
+        return new TrainingSet(schema, frames, samples, steps.Length, windowLength, labels);
     }
 }

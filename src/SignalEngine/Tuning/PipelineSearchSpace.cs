@@ -4,7 +4,7 @@ using SignalEngine.Training;
 namespace SignalEngine.Tuning;
 
 /// <summary>
-/// The hyperparameters the TPE search tunes: stage 1, stage 3 and the triple-barrier labels. The barrier width stops
+/// The hyperparameters the TPE search tunes: stage 1, stage 3, the decision rule's certainty and the triple-barrier labels. The barrier width stops
 /// at 1.5 sigma: wider barriers over these horizons label nearly every bar HOLD (a first run on ttrc.csv with widths
 /// up to 2.5 chose 2.4). Even so the objective, a log-loss skill score, rewards calibrated probabilities and not
 /// signals: a configuration may win it while answering HOLD throughout, so read coverage in the summary next to it.
@@ -18,7 +18,7 @@ public static class PipelineSearchSpace
         SearchParameter.Integer("minLeaf", 5, 200),
         SearchParameter.Uniform("featureFraction", 0.3, 1.0),
         SearchParameter.LogUniform("priorScale", 0.05, 10),
-        SearchParameter.Uniform("decisionThreshold", 0.0, 0.7),
+        SearchParameter.Uniform("certainty", 0.5, 0.95),
         SearchParameter.Integer("horizon", 5, 20),
         SearchParameter.Uniform("barrierWidth", 0.5, 1.5));
 
@@ -32,7 +32,8 @@ public static class PipelineSearchSpace
             MinimumExampleCountPerLeaf = p.Int("minLeaf"),
             FeatureFraction = p["featureFraction"],
         },
-        Meta = options.Meta with { PriorScale = p["priorScale"], DecisionThreshold = p["decisionThreshold"] },
+        Meta = options.Meta with { PriorScale = p["priorScale"] },
+        Decision = options.Decision with { Trade = options.Decision.Trade with { Certainty = p["certainty"] } },
         Labels = options.Labels with { Horizon = p.Int("horizon"), BarrierWidth = p["barrierWidth"] },
     };
 }

@@ -29,10 +29,10 @@ public sealed class SignalRecorderTests : IDisposable
         var probabilities = new ClassProbabilities(0.5, 0.2, 0.3);
         var interval = new CredibleInterval(0.4, 0.6, 0.9);
         var tree = new TreeFilterResult(0.7, 0.85, true, null, [], []);
-        var signal = new Signal(id, "TTRC", DateTimeOffset.UtcNow, SignalAction.Buy, 0.5, probabilities, interval,
+        var signal = new Signal(id, "TTRC", DateTimeOffset.UtcNow, SignalAction.Buy, 0.5, probabilities, interval, 0.3, "expected payoff beats cost",
             new StageOutputs(tree, [], new MetaStageOutput("meta", "normal", 0, probabilities, 0.05)), "v1");
         var explanation = new SignalExplanation(id, "v1", new TreeExplanation(0.1, 0.85, [new FeatureContribution("ret_1", 0.2, 0.75)], []), [], [],
-            new MetaExplanation(SignalAction.Buy, [], 0.05, interval, "tree"));
+            new MetaExplanation(SignalAction.Buy, [], 0.05, interval, "tree", null, null));
         return new PipelineResult(signal, explanation, new SignalInput("TTRC", signal.Timestamp, [0.2], [], null));
     }
 

@@ -91,7 +91,7 @@ public sealed class SignalsHostTests : IDisposable
         (tree.GetProperty("baseValue").GetDouble() + tree.GetProperty("contributions").EnumerateArray().Sum(c => c.GetProperty("contribution").GetDouble()))
             .Should().BeApproximately(tree.GetProperty("score").GetDouble(), 1e-12);
         explanation.GetProperty("sequence")[0].GetProperty("attribution").GetProperty("model").GetString().Should().Be("fake-lstm");
-        explanation.GetProperty("meta").GetProperty("posteriorStdDev").GetDouble().Should().Be(0.05);
+        explanation.GetProperty("meta").GetProperty("posteriorStdDev").GetDouble().Should().BeApproximately(0.05, 1e-12);
         explanation.GetProperty("meta").GetProperty("mostInfluentialStage").GetString().Should().Be("tree");
     }
 

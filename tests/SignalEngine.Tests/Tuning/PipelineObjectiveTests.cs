@@ -29,7 +29,7 @@ public sealed class PipelineObjectiveTests
         var parameters = PipelineSearchSpace.Create().Create(new Dictionary<string, object>
         {
             ["trees"] = 30, ["leaves"] = 8, ["learningRate"] = 0.1, ["minLeaf"] = 20, ["featureFraction"] = 0.8,
-            ["priorScale"] = 1.0, ["decisionThreshold"] = 0.0, ["horizon"] = 6, ["barrierWidth"] = 1.0,
+            ["priorScale"] = 1.0, ["certainty"] = 0.8, ["horizon"] = 6, ["barrierWidth"] = 1.0,
         });
         var rungs = objective.Evaluate(parameters, CancellationToken.None).ToArray();
 

@@ -79,7 +79,7 @@ public sealed class TrialLogTests : IDisposable
         read.TreeFilter.NumberOfTrees.Should().Be(parameters.Int("trees"));
         read.TreeFilter.LearningRate.Should().Be(parameters["learningRate"]);
         read.Meta.PriorScale.Should().Be(parameters["priorScale"]);
-        read.Meta.DecisionThreshold.Should().Be(parameters["decisionThreshold"]);
+        read.Decision.Trade.Certainty.Should().Be(parameters["certainty"]);
         read.Labels.Horizon.Should().Be(parameters.Int("horizon"));
         read.Labels.BarrierWidth.Should().Be(parameters["barrierWidth"]);
         read.Sequence.Models.Should().Equal("transformer");

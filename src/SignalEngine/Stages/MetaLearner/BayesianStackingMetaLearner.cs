@@ -30,7 +30,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         GaussianPrior posterior,
         MetaLearnerOptions options,
         string version,
-        PosteriorMode? fit)
+        PosteriorMode? fit,
+        ForecastPool pool)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         if (posterior.Dimension != 2 * design.Dimension)
@@ -43,6 +44,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         Options = options;
         Model = new ModelStamp(ModelName, version);
         Fitting = fit;
+        Pool = pool;
         _mean = [.. posterior.Mean];
         _drawCount = options.PosteriorSamples;
         _draws = DrawWeights(posterior, _drawCount);
@@ -59,6 +61,9 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// <summary>The Laplace posterior: the MAP weights and the inverse negative Hessian of the log posterior there.
     /// Also the prior that <see cref="Update"/> starts from.</summary>
     public GaussianPrior Posterior { get; }
+
+    /// <summary>How much of the stacking model the forecasts trust against stage 1 alone and the base rates.</summary>
+    public ForecastPool Pool { get; }
 
     /// <summary>How the MAP fit converged; null for a model read from a file.</summary>
     internal PosteriorMode? Fitting { get; }
@@ -77,7 +82,35 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         ArgumentNullException.ThrowIfNull(options);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var design = new StackingDesign(sequenceModels);
-        return FitWith(design, inputs, labels, options, version, prior ?? GaussianPrior.Default(design, options));
+        prior ??= GaussianPrior.Default(design, options);
+        var (baseRates, shareUp) = ForecastPool.Frequencies(labels);
+        return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior) with
+        {
+            BaseRates = baseRates,
+            ShareUp = shareUp,
+        });
+    }
+
+    /// <summary>Items the pool must be chosen on, at least; with fewer held out, stacking alone is served.</summary>
+    public const int MinimumPoolItems = 50;
+
+    /// <summary>
+    /// The pool weights: a stacking fit on the earlier items scores the latest <see cref="MetaLearnerOptions.PoolHoldoutShare"/>
+    /// of them, and the weights that forecast those best win. The served model is then refitted on all items.
+    /// </summary>
+    private static ForecastPool ChoosePool(
+        StackingDesign design, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, MetaLearnerOptions options, string version, GaussianPrior prior)
+    {
+        var heldOut = (int)(inputs.Count * options.PoolHoldoutShare);
+        var cut = inputs.Count - heldOut;
+        if (heldOut < MinimumPoolItems || cut < MinimumPoolItems) return ForecastPool.StackingOnly;
+        var earlier = labels.Take(cut).ToArray();
+        if (earlier.Distinct().Count() < 3) return ForecastPool.StackingOnly;
+        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly);
+        var later = inputs.Skip(cut).ToArray();
+        var (baseRates, shareUp) = ForecastPool.Frequencies(earlier);
+        return ForecastPool.Choose(
+            later.Select(probe.PredictProbabilities).ToArray(), later.Select(i => i.TreeProbability).ToArray(), labels.Skip(cut).ToArray(), baseRates, shareUp);
     }
 
     /// <summary>Sequential Bayesian updating: a fit on new items whose prior is this model's Laplace posterior.
@@ -86,49 +119,24 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
         string version) =>
-        FitWith(Design, inputs, labels, Options, version, Posterior);
-
-    public MetaDecision Decide(MetaInput input) => Decide(input, forced: null);
+        FitWith(Design, inputs, labels, Options, version, Posterior, Pool);
 
     /// <inheritdoc />
-    public MetaDecision DecideAs(MetaInput input, SignalAction action) => Decide(input, action);
-
-    private MetaDecision Decide(MetaInput input, SignalAction? forced)
+    public MetaPosterior Predict(MetaInput input)
     {
         var d = Design.Dimension;
         Span<double> x = stackalloc double[d];
         Design.Encode(input, x);
+        var (buy, sell, hold) = (new double[_drawCount], new double[_drawCount], new double[_drawCount]);
+        var mean = Predict(x, input.TreeProbability, buy, sell, hold);
 
-        var perDraw = ArrayPool<double>.Shared.Rent(3 * _drawCount);
-        try
-        {
-            var probabilities = Predict(x, perDraw);
-            var action = forced ?? Choose(probabilities, perDraw);
-            var confidence = probabilities.Of(action);
-            var chosen = perDraw.AsSpan(ClassOffset(action) * _drawCount, _drawCount);
-            var standardDeviation = StandardDeviation(chosen, confidence);
-            chosen.Sort();
-            var tail = 0.5 * (1.0 - Options.CredibleLevel);
-
-            // The confidence is the mean of the draws; with very lopsided draws it can fall just outside the
-            // equal-tailed quantiles, and an interval that excludes its own point estimate reads as a bug.
-            var interval = new CredibleInterval(
-                Math.Min(Quantile(chosen, tail), confidence), Math.Max(Quantile(chosen, 1.0 - tail), confidence), Options.CredibleLevel);
-
-            var contributions = new LogitContribution[d];
-            for (var j = 0; j < d; j++)
-                contributions[j] = new LogitContribution(
-                    Design.InputNames[j], x[j], x[j] * _mean[j], x[j] * _mean[d + j], 0.0);
-
-            return new MetaDecision(action, confidence, probabilities, interval, contributions, standardDeviation);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(perDraw);
-        }
+        var contributions = new LogitContribution[d];
+        for (var j = 0; j < d; j++)
+            contributions[j] = new LogitContribution(Design.InputNames[j], x[j], x[j] * _mean[j], x[j] * _mean[d + j], 0.0);
+        return new MetaPosterior(mean, buy, sell, hold, Options.CredibleLevel, contributions);
     }
 
-    /// <summary>Posterior predictive class probabilities, without the decision rule.</summary>
+    /// <summary>Posterior predictive class probabilities of the pool, without the draws.</summary>
     public ClassProbabilities PredictProbabilities(MetaInput input)
     {
         Span<double> x = stackalloc double[Design.Dimension];
@@ -136,7 +144,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         var perDraw = ArrayPool<double>.Shared.Rent(3 * _drawCount);
         try
         {
-            return Predict(x, perDraw);
+            return Predict(x, input.TreeProbability, perDraw.AsSpan(0, _drawCount), perDraw.AsSpan(_drawCount, _drawCount), perDraw.AsSpan(2 * _drawCount, _drawCount));
         }
         finally
         {
@@ -182,7 +190,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             [.. Design.InputNames],
             Options,
             [.. Posterior.Mean],
-            [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())]);
+            [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())],
+            Pool);
         File.WriteAllText(path, JsonSerializer.Serialize(file, JsonOptions));
     }
 
@@ -240,7 +249,11 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         }
 
         var posterior = new GaussianPrior(file.PosteriorMean, covariance);
-        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null);
+        // A file written before pooling existed serves the stacking model alone, as it did then.
+        var pool = file.Pool ?? ForecastPool.StackingOnly;
+        if (!(Math.Abs(pool.Stacking + pool.StageOne + pool.BaseRate - 1) < 1e-9) || pool.Stacking < 0 || pool.StageOne < 0 || pool.BaseRate < 0)
+            throw new InvalidDataException("the forecast pool's weights must be non-negative and sum to 1");
+        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null, pool);
     }
 
     private static BayesianStackingMetaLearner FitWith(
@@ -249,11 +262,12 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         IReadOnlyList<SignalAction> labels,
         MetaLearnerOptions options,
         string version,
-        GaussianPrior prior)
+        GaussianPrior prior,
+        ForecastPool pool)
     {
         var mode = new StackingObjective(design, inputs, labels, prior).FindMode();
         var covariance = CholeskyFactor.Of(mode.NegativeHessian).Inverse();
-        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode);
+        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool);
     }
 
     /// <summary>Weight draws w = μ + L z in antithetic pairs (z, −z): the draws' mean is exactly the posterior
@@ -281,70 +295,21 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         return draws;
     }
 
-    /// <summary>Fills <paramref name="perDraw"/> with [HOLD draws | BUY draws | SELL draws] and returns their means.</summary>
-    private ClassProbabilities Predict(ReadOnlySpan<double> x, double[] perDraw)
+    /// <summary>Fills the per-draw pooled probabilities and returns their means.</summary>
+    private ClassProbabilities Predict(ReadOnlySpan<double> x, double treeProbability, Span<double> buy, Span<double> sell, Span<double> hold)
     {
         var n = 2 * x.Length;
         var (holdSum, buySum, sellSum) = (0.0, 0.0, 0.0);
         for (var s = 0; s < _drawCount; s++)
         {
-            var (buy, sell) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
-            var hold = 1.0 - buy - sell;
-            perDraw[s] = hold;
-            perDraw[_drawCount + s] = buy;
-            perDraw[2 * _drawCount + s] = sell;
-            holdSum += hold;
-            buySum += buy;
-            sellSum += sell;
+            var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
+            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability);
+            holdSum += hold[s];
+            buySum += buy[s];
+            sellSum += sell[s];
         }
 
         return new ClassProbabilities(buySum / _drawCount, sellSum / _drawCount, holdSum / _drawCount);
-    }
-
-    /// <summary>
-    /// The most probable class under the posterior predictive, but BUY or SELL only when the posterior is sure
-    /// enough that it beats HOLD: in at least <see cref="MetaLearnerOptions.MinimumEdgeProbability"/> of the posterior
-    /// draws, its probability exceeds HOLD's. An edge that exists only under some plausible weights is not acted on.
-    /// </summary>
-    private SignalAction Choose(ClassProbabilities probabilities, double[] perDraw)
-    {
-        // Strict comparisons: ties go to HOLD, the action that commits no capital.
-        var action = SignalAction.Hold;
-        var best = probabilities.Hold;
-        if (probabilities.Buy > best) (action, best) = (SignalAction.Buy, probabilities.Buy);
-        if (probabilities.Sell > best) (action, best) = (SignalAction.Sell, probabilities.Sell);
-        if (action == SignalAction.Hold || best < Options.DecisionThreshold) return SignalAction.Hold;
-
-        var offset = ClassOffset(action) * _drawCount;
-        var beatsHold = 0;
-        for (var s = 0; s < _drawCount; s++)
-        {
-            if (perDraw[offset + s] > perDraw[s]) beatsHold++;
-        }
-        return beatsHold >= Options.MinimumEdgeProbability * _drawCount ? action : SignalAction.Hold;
-    }
-
-    private static int ClassOffset(SignalAction action) => action switch
-    {
-        SignalAction.Buy => 1,
-        SignalAction.Sell => 2,
-        _ => 0,
-    };
-
-    private static double StandardDeviation(ReadOnlySpan<double> values, double mean)
-    {
-        var sum = 0.0;
-        foreach (var value in values) sum += (value - mean) * (value - mean);
-        return Math.Sqrt(sum / (values.Length - 1));
-    }
-
-    /// <summary>Linear interpolation between order statistics (Hyndman and Fan type 7) of sorted values.</summary>
-    private static double Quantile(ReadOnlySpan<double> sorted, double level)
-    {
-        var position = level * (sorted.Length - 1);
-        var below = (int)Math.Floor(position);
-        var above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 }
 
@@ -355,4 +320,5 @@ internal sealed record StackingModelFile(
     string[] InputNames,
     MetaLearnerOptions Options,
     double[] PosteriorMean,
-    double[][] PosteriorCovariance);
+    double[][] PosteriorCovariance,
+    ForecastPool? Pool = null);

@@ -2,20 +2,17 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SignalEngine.Stages.MetaLearner;
 
-/// <summary>Stage 3 prior and decision settings.</summary>
+/// <summary>Stage 3 prior, pooling and posterior settings. The decision itself is the pipeline's (see Decisions).</summary>
 public sealed record MetaLearnerOptions
 {
     /// <summary>Standard deviation of the zero-mean Gaussian prior on every weight.</summary>
     [Range(1e-3, 1e3)] public double PriorScale { get; init; } = 0.5;
 
-    /// <summary>BUY or SELL is chosen only when it is the most probable class and at least this probable.</summary>
-    [Range(0.0, 1.0)] public double DecisionThreshold { get; init; } = 0.0;
-
     /// <summary>
-    /// BUY or SELL is chosen only when its probability exceeds HOLD's in at least this share of the posterior draws
-    /// (0 turns the check off): the posterior must be fairly sure acting beats holding.
+    /// Share of the (time-ordered) fitting items held out, last, to choose the forecast pool: how much of the stacking
+    /// model to trust against stage 1 alone and the base rates (0 turns pooling off: the stacking model alone).
     /// </summary>
-    [Range(0.0, 1.0)] public double MinimumEdgeProbability { get; init; } = 0.8;
+    [Range(0.0, 0.5)] public double PoolHoldoutShare { get; init; } = 0.25;
 
     [Range(0.5, 0.999)] public double CredibleLevel { get; init; } = 0.9;
 

@@ -11,11 +11,11 @@ namespace SignalEngine.Tests.Api.Support;
 /// <summary>
 /// A bundle of hand-written stages with known answers, for the host tests that are about HTTP, validation, storage
 /// and audit rather than about models: stage 1 passes an item when ret_1 + macd + rsi_14 / 100 is positive, stage 2
-/// says 0.7 up given a window and abstains without one, stage 3 turns those into probabilities.
+/// says 0.7 up given a window and abstains without one, stage 3 turns those into probabilities; rvol_20 sets the barriers.
 /// </summary>
 public static class FakeBundle
 {
-    public static readonly string[] Schema = ["ret_1", "rsi_14", "macd"];
+    public static readonly string[] Schema = ["ret_1", "rsi_14", "macd", "rvol_20"];
     public const int WindowLength = 3;
     public const string Version = "fake-1";
 
@@ -57,6 +57,7 @@ public static class FakeBundle
                 new("ret_1", features[0], features[0]),
                 new("rsi_14", features[1], features[1] / 100),
                 new("macd", features[2], features[2]),
+                new("rvol_20", features[3], 0),
             ];
             return new TreeExplanation(0, Score(features), contributions, []);
         }
@@ -75,7 +76,7 @@ public static class FakeBundle
                 : new SequenceRefinerResult("fake-lstm", 0.7, null)).ToArray();
 
         public SequenceAttribution Attribute(double[][] window) => new(
-            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15], 0);
+            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15, 0], 0);
 
         public void Dispose() { }
     }
@@ -85,25 +86,13 @@ public static class FakeBundle
         public ModelStamp Model { get; } = new("fake-meta", Version);
         public IReadOnlyList<string> InputNames { get; } = ["tree.p", "lstm.p"];
 
-        public MetaDecision Decide(MetaInput input)
+        /// <summary>Three draws: the mean, and 0.05 moved from SELL to BUY and back (a posterior sd of 0.05 for either side).</summary>
+        public MetaPosterior Predict(MetaInput input)
         {
-            var probabilities = Probabilities(input);
-            var action = probabilities.Buy >= probabilities.Sell && probabilities.Buy >= probabilities.Hold ? SignalAction.Buy
-                : probabilities.Sell >= probabilities.Hold ? SignalAction.Sell : SignalAction.Hold;
-            return DecideAs(input, action);
-        }
-
-        public MetaDecision DecideAs(MetaInput input, SignalAction action)
-        {
-            var probabilities = Probabilities(input);
-            var confidence = probabilities.Of(action);
-            return new MetaDecision(
-                action,
-                confidence,
-                probabilities,
-                new CredibleInterval(Math.Max(0, confidence - 0.1), Math.Min(1, confidence + 0.1), 0.9),
-                [new LogitContribution("tree.p", input.TreeProbability, input.TreeProbability, -input.TreeProbability, 0)],
-                0.05);
+            var p = Probabilities(input);
+            return new MetaPosterior(
+                p, [p.Buy, p.Buy + 0.05, p.Buy - 0.05], [p.Sell, p.Sell - 0.05, p.Sell + 0.05], [p.Hold, p.Hold, p.Hold], 0.9,
+                [new LogitContribution("tree.p", input.TreeProbability, input.TreeProbability, -input.TreeProbability, 0)]);
         }
 
         private static ClassProbabilities Probabilities(MetaInput input)

@@ -15,8 +15,8 @@ public static class RequestBodies
     public static string From(IEnumerable<SignalInput> items, FeatureSchema schema) =>
         JsonSerializer.Serialize(new FeatureBatch(items.Select(i => FeatureBatchItem.From(i, schema)).ToArray()), ApiDefaults.Json);
 
-    public static JsonObject FakeRow(double ret = 0.5, double rsi = 50, double macd = 0.1) =>
-        new() { ["ret_1"] = ret, ["rsi_14"] = rsi, ["macd"] = macd };
+    public static JsonObject FakeRow(double ret = 0.5, double rsi = 50, double macd = 0.1, double rvol = 0.01) =>
+        new() { ["ret_1"] = ret, ["rsi_14"] = rsi, ["macd"] = macd, ["rvol_20"] = rvol };
 
     public static JsonObject FakeItem(int index, int historyRows = FakeBundle.WindowLength - 1, double ret = 0.5)
     {

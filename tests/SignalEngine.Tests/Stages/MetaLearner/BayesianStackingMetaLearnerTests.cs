@@ -1,7 +1,8 @@
 using SignalEngine.Features;
 using SignalEngine.Labels;
-using SignalEngine.Stages;
+using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Stages;
 using Xunit.Abstractions;
 
 namespace SignalEngine.Tests.Stages.MetaLearner;
@@ -105,7 +106,7 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
             loaded.InputNames.Should().Equal(learner.InputNames);
             loaded.Posterior.Mean.Should().Equal(learner.Posterior.Mean);
             foreach (var input in SyntheticStacking.ContextDependent(200, seed: 42).Inputs)
-                ShouldBeIdentical(loaded.Decide(input), learner.Decide(input));
+                ShouldBeIdentical(Decide(loaded, input), Decide(learner, input));
         }
         finally
         {
@@ -152,37 +153,16 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
         var probes = SyntheticStacking.ContextDependent(300, seed: 52).Inputs;
 
         first.Posterior.Mean.Should().Equal(second.Posterior.Mean);
-        var sequential = probes.Select(first.Decide).ToArray();
+        var sequential = probes.Select(p => Decide(first, p)).ToArray();
         var parallel = new MetaDecision[probes.Count];
         Parallel.For(0, probes.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            i => parallel[i] = first.Decide(probes[i]));
+            i => parallel[i] = Decide(first, probes[i]));
 
         for (var i = 0; i < probes.Count; i++)
         {
             ShouldBeIdentical(parallel[i], sequential[i]);
-            ShouldBeIdentical(second.Decide(probes[i]), sequential[i]);
+            ShouldBeIdentical(Decide(second, probes[i]), sequential[i]);
         }
-    }
-
-    [Fact]
-    public void DecisionThresholdTurnsAWeakBuyIntoHold()
-    {
-        var sample = SyntheticStacking.ContextDependent(2000, seed: 61);
-        var eager = BayesianStackingMetaLearner.Fit(sample.Inputs, sample.Labels, Models, Options, "v1");
-        var cautious = BayesianStackingMetaLearner.Fit(
-            sample.Inputs, sample.Labels, Models, Options with { DecisionThreshold = 0.65 }, "v1");
-        var weakBuy = Enumerable.Range(1, 99)
-            .Select(i => new MetaInput(i / 100.0, [i / 100.0, i / 100.0], MarketRegime.Normal, 0.0))
-            .First(input => eager.Decide(input) is { Action: SignalAction.Buy, Confidence: > 0.45 and < 0.6 });
-
-        var before = eager.Decide(weakBuy);
-        var after = cautious.Decide(weakBuy);
-
-        after.Action.Should().Be(SignalAction.Hold);
-        after.Probabilities.Should().Be(before.Probabilities);
-        after.Confidence.Should().Be(after.Probabilities.Hold);
-        cautious.Decide(new MetaInput(0.99, [0.99, 0.99], MarketRegime.Normal, 0.0)).Action
-            .Should().Be(SignalAction.Buy, "a strong BUY clears the threshold");
     }
 
     [Fact]
@@ -197,8 +177,8 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
         var narrowerCount = 0;
         foreach (var probe in probes)
         {
-            var fewDecision = fewItems.Decide(probe);
-            var manyDecision = manyItems.Decide(probe);
+            var fewDecision = Decide(fewItems, probe);
+            var manyDecision = Decide(manyItems, probe);
             foreach (var decision in new[] { fewDecision, manyDecision })
             {
                 decision.Interval.Level.Should().Be(Options.CredibleLevel);
@@ -209,7 +189,7 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
             if (Width(manyDecision.Interval) < Width(fewDecision.Interval)) narrowerCount++;
         }
 
-        var meanWidth = (BayesianStackingMetaLearner model) => probes.Average(p => Width(model.Decide(p).Interval));
+        var meanWidth = (BayesianStackingMetaLearner model) => probes.Average(p => Width(Decide(model, p).Interval));
         output.WriteLine($"mean width: 150 items {meanWidth(fewItems):F3}, 6000 items {meanWidth(manyItems):F3}");
         narrowerCount.Should().BeGreaterThan(95);
         meanWidth(manyItems).Should().BeLessThan(0.5 * meanWidth(fewItems));
@@ -222,7 +202,7 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
         var learner = BayesianStackingMetaLearner.Fit(sample.Inputs, sample.Labels, Models, Options, "v1");
         var input = new MetaInput(0.7, [0.4, null], MarketRegime.High, 1.2);
 
-        var decision = learner.Decide(input);
+        var decision = Decide(learner, input);
         var row = learner.Design.Encode(input);
 
         decision.Contributions.Select(c => c.Input).Should().Equal(learner.InputNames);
@@ -260,6 +240,16 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
         var act = () => BayesianStackingMetaLearner.Fit(sample.Inputs, sample.Labels, Models, Options, "v1", prior);
 
         act.Should().Throw<ArgumentException>().WithMessage("*24*");
+    }
+
+    /// <summary>The posterior summarised at its most probable class (ties to HOLD); the trade rule is the pipeline's, tested there.</summary>
+    private static MetaDecision Decide(IMetaLearner learner, MetaInput input)
+    {
+        var posterior = learner.Predict(input);
+        var p = posterior.Mean;
+        var action = p.Buy > p.Hold && p.Buy >= p.Sell ? SignalAction.Buy : p.Sell > p.Hold ? SignalAction.Sell : SignalAction.Hold;
+        var (standardDeviation, interval) = posterior.Spread(action);
+        return new MetaDecision(action, p.Of(action), p, interval, posterior.Contributions, standardDeviation, null, 0, null, null);
     }
 
     private static double LargestGap(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
