@@ -21,7 +21,7 @@ public static class BundleScorer
     {
         var clock = Stopwatch.StartNew();
         using var bundle = ModelBundle.Load(bundleDirectory);
-        var options = bundle.Manifest.Hyperparameters;
+        var options = WalkForwardEvaluator.WithCost(bundle.Manifest.Hyperparameters, costBasisPoints);
         if (string.Equals(BundleLoader.HashOf(Path.GetDirectoryName(Path.GetFullPath(dataPath))!, Path.GetFileName(dataPath)), bundle.Manifest.TrainingDataSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"{Path.GetFileName(dataPath)} is the data bundle {bundle.Version} was trained on: score it on data it has never seen");
@@ -39,7 +39,8 @@ public static class BundleScorer
         var samples = set.Samples;
         var scores = StageComposer.Score(
             bundle.TreeFilter, bundle.SequenceRefiners, samples.Select(set.Row).ToArray(), samples.Select(s => (double[][]?)set.Window(s)).ToArray());
-        var decisions = StageComposer.Decide(bundle.MetaLearner, scores, samples.Select(set.Context).ToArray(), bundle.Stages.Rule);
+        var rule = bundle.Stages.Rule with { Options = options.Decision };
+        var decisions = StageComposer.Decide(bundle.MetaLearner, scores, samples.Select(set.Context).ToArray(), rule);
         var labels = samples.Select(s => s.Label).ToArray();
         var rsi = set.Schema.IndexOf($"rsi_{options.Features.RsiPeriod}");
         var baselines = BaselinePriors.From(samples.Select(s => WalkForwardEvaluator.RsiOf(set, s, rsi)).ToArray(), labels);

@@ -18,6 +18,7 @@ public static class ReportWriter
         File.WriteAllText(files[1], JsonSerializer.Serialize(report, BundleJson.Options));
         File.WriteAllText(files[2], SvgCharts.Reliability(report.Strategies, report.CalibrationBins));
         File.WriteAllText(files[3], SvgCharts.Equity(report.Strategies, report.BuyAndHold, report.CostBasisPoints));
+        buyAndHold ??= report.BuyAndHoldTrades is { } held ? new EquityCurve("buy-and-hold", held.Times, held.Equity) : null;
         var traded = TradeEquityCurves(report, buyAndHold);
         if (traded.Count > 0)
         {
@@ -48,7 +49,7 @@ public static class ReportWriter
         if (report.ModelVersion is not null) md.AppendLine(CultureInfo.InvariantCulture, $"- bundle: {report.ModelVersion}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- evaluated: {report.EvaluatedBars} bars, {report.TestPeriods}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- labels: triple barrier, horizon {report.Options.Labels.Horizon}, width {report.Options.Labels.BarrierWidth} sigma, sigma window {report.Options.Labels.VolatilityWindow}; purge = horizon, embargo {report.Options.EmbargoBars} bars");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- seed {report.Seed}; costs {report.CostBasisPoints} bp per unit traded; ECE over {report.CalibrationBins} equal-mass bins of the chosen action's confidence; {report.Seconds} s");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- seed {report.Seed}; costs {report.CostBasisPoints} bp per round trip (the decision rule and the trade backtest; the per-bar backtest charges half per unit traded); ECE over {report.CalibrationBins} equal-mass bins of the chosen action's confidence; {report.Seconds} s");
         md.AppendLine();
         md.AppendLine("## Classification and calibration (out of sample)");
         md.AppendLine();
@@ -128,7 +129,8 @@ public static class ReportWriter
                 md.AppendLine(CultureInfo.InvariantCulture,
                     $"| {s.Strategy} | {Pct(t.TotalReturn)} | {P(t.Sharpe)} | {psr} | {Pct(t.MaxDrawdown)} | {P(t.Turnover)} | {t.Trades} | {P(t.AverageHoldingBars)} |");
             }
-            md.AppendLine(CultureInfo.InvariantCulture, $"| buy-and-hold | {Pct(report.BuyAndHold.TotalReturn)} | {P(report.BuyAndHold.Sharpe)} | | {Pct(report.BuyAndHold.MaxDrawdown)} | {P(report.BuyAndHold.Turnover)} | | |");
+            var hold = report.BuyAndHoldTrades?.AsBacktestResult() ?? report.BuyAndHold;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| buy-and-hold | {Pct(hold.TotalReturn)} | {P(hold.Sharpe)} | | {Pct(hold.MaxDrawdown)} | {P(hold.Turnover)} | | |");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"A signal opens a bet of its signed size at its bar's close; the bet closes at the first close beyond a barrier or after the horizon. The net position is the mean size of the active bets; every change of it pays half the round-trip cost per unit. Sharpe annualised over {P(traded[0].Trades!.PeriodsPerYear)} bars a year, counted from the timestamps. PSR is the probability that the true per-bar Sharpe ratio is above 0, given the returns' length, skew and kurtosis. Several instruments are held in equal weight.");
             md.AppendLine();

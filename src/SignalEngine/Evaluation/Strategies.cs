@@ -4,9 +4,12 @@ using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Evaluation;
 
-/// <summary>One strategy's call on one bar: the action and the class probabilities it states.</summary>
-public sealed record StrategyCall(SignalAction Action, ClassProbabilities Probabilities)
+/// <summary>One strategy's call on one bar: the action, the class probabilities it states and its bet size.</summary>
+/// <param name="BetSize">Signed position of the bet the call opens; baselines, which size nothing, bet a whole unit.</param>
+public sealed record StrategyCall(SignalAction Action, ClassProbabilities Probabilities, double? BetSize = null)
 {
+    public double Size => BetSize ?? StrategyScoring.Position(Action);
+
     public double Confidence => Probabilities.Of(Action);
 }
 
@@ -98,6 +101,6 @@ public sealed record BaselinePriors(ClassProbabilities Prior, double ShareUp, IR
         yield return (Strategies.Stage1, Strategies.Stage1Call(score.Tree.ProbabilityActionable, score.Tree.Passed, ShareUp));
         yield return (Strategies.Stages12, Strategies.Stages12Call(
             score.Tree.ProbabilityActionable, score.Tree.Passed, score.Sequence.Select(s => s.ProbabilityUp).ToArray(), ShareUp));
-        yield return (Strategies.Pipeline, new StrategyCall(pipeline.Action, pipeline.Probabilities));
+        yield return (Strategies.Pipeline, new StrategyCall(pipeline.Action, pipeline.Probabilities, pipeline.BetSize));
     }
 }

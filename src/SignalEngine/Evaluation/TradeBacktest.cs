@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace SignalEngine.Evaluation;
 
 /// <summary>A bet opened at the close of bar <paramref name="Bar"/> of its instrument.</summary>
@@ -48,8 +49,8 @@ public sealed record TradeBacktestResult(
     double[] Equity,
     double[] Returns,
     double PeriodsPerYear,
-    IReadOnlyList<TradeRecord> TradeLog,
-    IReadOnlyDictionary<string, TradeBacktestResult> PerInstrument)
+    [property: JsonIgnore] IReadOnlyList<TradeRecord> TradeLog,
+    [property: JsonIgnore] IReadOnlyDictionary<string, TradeBacktestResult> PerInstrument)
 {
     /// <summary>The figures in the shape of the per-bar backtest, for reports that hold a <see cref="BacktestResult"/>.</summary>
     public BacktestResult AsBacktestResult() => new(TotalReturn, Sharpe, MaxDrawdown, Turnover, Equity);

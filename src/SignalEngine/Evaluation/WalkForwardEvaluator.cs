@@ -27,6 +27,9 @@ public sealed record EvaluationReport
     public required IReadOnlyList<StrategyReport> Strategies { get; init; }
     public required BacktestResult BuyAndHold { get; init; }
 
+    /// <summary>Buy-and-hold over the same bars in the trade backtest's terms (one unit held throughout), with dates.</summary>
+    public TradeBacktestResult? BuyAndHoldTrades { get; init; }
+
     /// <summary>Stage-1 candidates that stages 1+2 would have acted on wrongly, and how many of them stage 3 turned to HOLD or the right side.</summary>
     public required IReadOnlyDictionary<string, double> CandidateFalsePositives { get; init; }
     public required double Seconds { get; init; }
@@ -51,6 +54,7 @@ public static class WalkForwardEvaluator
         CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        options = WithCost(options, costBasisPoints);
         var loaded = CsvBarLoader.Load(dataPath);
         var set = TrainingSet.Build(loaded.Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars);
         var runner = new FoldRunner(set, options, "evaluation", progress, cancellationToken, extraSteps: 1);
@@ -100,10 +104,16 @@ public static class WalkForwardEvaluator
         var bars = samples.Select(s => (s.Series, s.TimeStep, NextReturn(set, s))).ToArray();
         var timestamps = set.Frames[0].Timestamps;
         var periodsPerYear = Backtest.PeriodsPerYear(timestamps);
+        // The cost is a round trip: the per-bar backtest charges half of it per unit of position traded.
+        var reference = calls[Strategies.AlwaysHold].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray();
         var reports = Strategies.All
-            .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints, periodsPerYear, calibrationBins))
+            .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints / 2, periodsPerYear, calibrationBins) with
+            {
+                LogLossSkill = ForecastSkill.LogLossSkill(calls[s].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray(), reference),
+            })
+            .Select(r => r.Strategy == Strategies.AlwaysHold ? r : WithTrades(r, set, samples, calls[r.Strategy], options.Labels, costBasisPoints))
             .ToArray();
-        var buyAndHold = StrategyScoring.Portfolio(Enumerable.Repeat(1.0, bars.Length).ToArray(), bars, costBasisPoints, periodsPerYear);
+        var buyAndHold = StrategyScoring.Portfolio(Enumerable.Repeat(1.0, bars.Length).ToArray(), bars, costBasisPoints / 2, periodsPerYear);
 
         return new EvaluationReport
         {
@@ -121,10 +131,52 @@ public static class WalkForwardEvaluator
             ModelVersion = modelVersion,
             Strategies = reports,
             BuyAndHold = buyAndHold,
+            BuyAndHoldTrades = WithTrades(reports[0], set, samples, samples.Select(_ => new StrategyCall(SignalAction.Buy, new(1, 0, 0), 1)).ToArray(), options.Labels with { Horizon = int.MaxValue / 4 }, costBasisPoints, holdThroughout: true).Trades,
             CandidateFalsePositives = CandidateFalsePositives(calls[Strategies.Stages12], calls[Strategies.Pipeline], labels),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }
+
+    /// <summary>
+    /// The trade backtest of the bets a strategy's calls describe: each call opens its signed size at its bar with the
+    /// barriers of that bar's volatility, held to the first barrier or the horizon, overlapping bets averaged.
+    /// </summary>
+    private static StrategyReport WithTrades(
+        StrategyReport report, TrainingSet set, IReadOnlyList<TrainingSample> samples, IReadOnlyList<StrategyCall> calls, LabelConfig labels, double costBasisPoints,
+        bool holdThroughout = false)
+    {
+        var instruments = new List<InstrumentTrades>();
+        foreach (var series in samples.Select((s, i) => (s, i)).GroupBy(x => x.s.Series))
+        {
+            var frame = set.Frames[series.Key];
+            var first = series.Min(x => x.s.Bar);
+            var last = Math.Min(frame.Count - 1, series.Max(x => x.s.Bar) + (holdThroughout ? 0 : labels.Horizon));
+            var signals = new List<TradeSignal>();
+            foreach (var (sample, i) in series)
+            {
+                if (holdThroughout)
+                {
+                    // Barriers no price reaches and a horizon past the data: one unit held from the first bar to the last.
+                    if (sample.Bar == first) signals.Add(new TradeSignal(0, 1, double.MaxValue, 1 - 1e-12));
+                    continue;
+                }
+                var sigma = set.Context(sample).Volatility;
+                if (calls[i].Size == 0 || !(sigma > 0)) continue;
+                var widths = Decisions.BarrierWidths.FromVolatility(sigma, labels);
+                signals.Add(new TradeSignal(sample.Bar - first, calls[i].Size, widths.Upper, widths.Lower));
+            }
+            instruments.Add(new InstrumentTrades(
+                frame.Instrument, frame.Timestamps.Skip(first).Take(last - first + 1).ToArray(), frame.Close.Skip(first).Take(last - first + 1).ToArray(), signals));
+        }
+        var trades = TradeBacktest.Run(instruments, labels.Horizon, costBasisPoints);
+        return report with { Trades = trades, TradeSharpe = trades.Returns.Length > 3 ? ProbabilisticSharpe.Of(trades.Returns) : null };
+    }
+
+    /// <summary>The options with the evaluation's round-trip cost in the decision rule: what is measured is what would be decided.</summary>
+    internal static TrainingOptions WithCost(TrainingOptions options, double costBasisPoints) => options with
+    {
+        Decision = options.Decision with { Trade = options.Decision.Trade with { RoundTripCostBasisPoints = costBasisPoints } },
+    };
 
     internal static double RsiOf(TrainingSet set, TrainingSample sample, int rsiIndex) =>
         rsiIndex >= 0 ? set.Row(sample)[rsiIndex] : BaselinePriors.NeutralRsi;
