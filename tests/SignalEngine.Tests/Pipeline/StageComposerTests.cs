@@ -1,6 +1,10 @@
 using SignalEngine.Data;
+using SignalEngine.Decisions;
+using SignalEngine.Stages;
+using SignalEngine.Stages.TreeFilter;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
+using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Tests.Support;
 using SignalEngine.Training;
 
@@ -43,5 +47,58 @@ public sealed class StageComposerTests(SmallBundleFixture fixture)
         signals.Select(s => s.Probabilities.Sell).Should().Equal(nested.Decisions.Select(d => d.Probabilities.Sell), (a, b) => Math.Abs(a - b) < 1e-6);
         shadow.Select(d => d.Action).Should().Equal(nested.Decisions.Select(d => d.Action));
         shadow.Select(d => d.Confidence).Should().Equal(nested.Decisions.Select(d => d.Confidence), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Theory]
+    [InlineData(0.02, 5, SignalAction.Buy)]      // 2% sigma: wide barriers, the edge pays the cost
+    [InlineData(0.00005, 5, SignalAction.Hold)]  // barriers a fraction of the cost: never trade
+    [InlineData(0.02, 5000, SignalAction.Hold)]  // the same edge under a 50% round trip
+    public void ActsOnlyWhenTheBarrierTradePaysAfterCostsAndSizesBySide(double sigma, double costBasisPoints, SignalAction expected)
+    {
+        var meta = new FixedPosterior(new ClassProbabilities(0.5, 0.2, 0.3));
+        var rule = new DecisionRule(new LabelConfig(), new DecisionOptions
+        {
+            Trade = new BarrierTradeRuleOptions { RoundTripCostBasisPoints = costBasisPoints },
+        });
+        var score = new CandidateScore(new TreeFilterResult(0.7, 0.85, true, null, [], []), []);
+
+        var decision = StageComposer.Decide(meta, score, new ItemContext("normal", 0, sigma), rule);
+
+        decision.Action.Should().Be(expected);
+        if (expected == SignalAction.Hold)
+        {
+            decision.BetSize.Should().Be(0);
+            decision.Reason.Should().Be("edge below cost");
+        }
+        else
+        {
+            decision.BetSize.Should().BePositive("a BUY is long");
+            decision.Trade!.ExpectedNetPayoff.Should().BePositive();
+        }
+        StageComposer.Decide(new FixedPosterior(new ClassProbabilities(0.2, 0.5, 0.3)), score, new ItemContext("normal", 0, 0.02), rule with { Options = new() })
+            .BetSize.Should().BeNegative("a SELL is short");
+    }
+
+    [Fact]
+    public void AFilteredItemIsHoldWithStageOnesReasonAndNoSize()
+    {
+        var score = new CandidateScore(new TreeFilterResult(0.2, -1.4, false, "filtered at stage 1: p(actionable) 0.20 under threshold 0.50", [], []), []);
+
+        var decision = StageComposer.Decide(new FixedPosterior(new ClassProbabilities(0.6, 0.1, 0.3)), score, new ItemContext("normal", 0, 0.02), new DecisionRule(new LabelConfig(), new()));
+
+        decision.Action.Should().Be(SignalAction.Hold);
+        decision.BetSize.Should().Be(0);
+        decision.Reason.Should().StartWith("filtered at stage 1");
+        decision.Confidence.Should().Be(0.3);
+    }
+
+    /// <summary>A posterior with no spread: every draw is the mean.</summary>
+    private sealed class FixedPosterior(ClassProbabilities p) : IMetaLearner
+    {
+        public ModelStamp Model { get; } = new("fixed", "1");
+        public IReadOnlyList<string> InputNames { get; } = [];
+
+        public MetaPosterior Predict(MetaInput input) =>
+            new(p, Enumerable.Repeat(p.Buy, 8).ToArray(), Enumerable.Repeat(p.Sell, 8).ToArray(), Enumerable.Repeat(p.Hold, 8).ToArray(), 0.9, []);
     }
 }
