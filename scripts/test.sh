@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh or ready machine and ends with "N passed, N failed":
-# the xunit tests (the store tests on SQLite and on PostgreSQL) and then the loopback topology test, one count per check.
+# the xunit tests (the store tests on SQLite and on PostgreSQL), the loopback topology test, and the container test (the
+# image and docker-compose.yml on a private Docker engine), one count per check of the last two.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -38,6 +39,16 @@ if [ "$status" -eq 0 ] || [ -f src/SignalEngine.Api/bin/Release/net10.0/SignalEn
   passed=$((passed + p)); failed=$((failed + f))
   [ "$topology_status" -eq 0 ] || status=1
 fi
+
+# The image and docker-compose.yml for real, on a private Docker engine with stand-in base images (scripts/container-test.sh).
+containers=$(mktemp)
+bash scripts/container-test.sh | tee "$containers"
+containers_status=${PIPESTATUS[0]}
+p=$(grep -c '^PASS ' "$containers"); f=$(grep -c '^FAIL ' "$containers")
+rm -f "$containers"
+if [ "$containers_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+passed=$((passed + p)); failed=$((failed + f))
+[ "$containers_status" -eq 0 ] || status=1
 
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The image and the compose topology, for real, on a private Docker engine (scripts/docker-engine.sh):
+#   1. stand-in base images from Debian's packages (scripts/standin-images.sh; no image registry is reachable here);
+#   2. the project's Dockerfile, built with only its base-image arguments pointed at the stand-ins; the container runs
+#      as a non-root user, answers /health/ready, serves signals with TorchSharp loaded, its HEALTHCHECK reports
+#      healthy, and a missing bundle stops it with one line and a non-zero exit;
+#   3. `docker compose up` of docker-compose.yml as it is (PostgreSQL, nginx and Prometheus stand-ins chosen by the
+#      image-name variables): load through the gateway while one replica container is killed; every acknowledged
+#      signal is in PostgreSQL and in exactly one audit file; then everything is brought down and removed.
+# Prints one PASS or FAIL line per check and exits non-zero if any failed. Run by scripts/test.sh after the loopback
+# topology test; alone (as root): bash scripts/container-test.sh
+# Traffic goes only to loopback (published ports) and to the compose network this test creates (172.30.0.0/24).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+project=signalengine-test
+image=signalengine:latest
+workers=4            # concurrent clients in the load run
+requests=20          # POSTs per client; a replica is killed once a third of all of them are answered
+work=$(mktemp -d /var/tmp/signalengine-container.XXXXXX)
+failed=0
+compose_up=false
+started=$SECONDS
+
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+die() { fail "$*"; exit 1; }
+log() { echo "container-test: $*" >&2; }
+elapsed() { echo "$(( SECONDS - $1 )) s"; }
+
+# shellcheck source=scripts/docker-engine.sh
+source scripts/docker-engine.sh
+
+compose() {
+  SIGNALENGINE_POSTGRES_IMAGE=localhost/postgres:15 SIGNALENGINE_GATEWAY_IMAGE=localhost/nginx:1.27 \
+  SIGNALENGINE_PROMETHEUS_IMAGE=localhost/prometheus:2 SIGNALENGINE_PORT=$gateway_port \
+  SIGNALENGINE_PROMETHEUS_PORT=$prometheus_port \
+    /usr/bin/docker compose -p "$project" -f docker-compose.yml "$@"
+}
+
+cleanup() {
+  if $compose_up; then
+    compose logs --no-color >"$work/compose.log" 2>&1
+    compose down -v --remove-orphans --timeout 10 >/dev/null 2>&1
+  fi
+  /usr/bin/docker rm -f "$project-image" >/dev/null 2>&1
+  engine_stop
+  if [ "$failed" -eq 0 ]; then rm -rf "$work"; else echo "container-test: logs kept in $work" >&2; fi
+}
+trap cleanup EXIT
+
+free_port() { # a loopback port nothing listens on
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+gateway_port=${SIGNALENGINE_CONTAINER_TEST_PORT:-$(free_port)}
+prometheus_port=$(free_port)
+
+wait_http() { # url seconds [expected code]
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$1")" = "${3:-200}" ] && return 0
+    sleep 1
+  done
+  return 1
+}
+
+# --- the engine and the stand-in base images ------------------------------------------------------------------------
+phase=$SECONDS
+engine_start || die "docker: the private Docker engine did not start"
+bash scripts/standin-images.sh || die "stand-in images: could not be built (scripts/standin-images.sh)"
+log "engine and stand-in images ready in $(elapsed $phase)"
+
+# --- a request body from the sample data (the CLI built by dotnet test, or built now) -------------------------------
+cli=src/SignalEngine.Cli/bin/Release/net10.0/SignalEngine.Cli.dll
+[ -f "$cli" ] || dotnet build src/SignalEngine.Cli -c Release --nologo -v q >/dev/null || die "build: the CLI does not build"
+dotnet "$cli" features --data data/ttrc.csv --bundle models/default --last 10 --out "$work/body.json" 2>"$work/features.err" \
+  || die "features: cannot build a request body from data/ttrc.csv ($(cat "$work/features.err"))"
+
+# --- 1. the image: the project's Dockerfile on the stand-ins ----------------------------------------------------------
+# The tests ran on this machine already (scripts/test.sh), so the SDK stage skips them here.
+phase=$SECONDS
+if DOCKER_BUILDKIT=1 docker build --network host \
+     --build-arg SDK_IMAGE=localhost/dotnet-sdk:10.0 --build-arg ASPNET_IMAGE=localhost/dotnet-aspnet:10.0 \
+     --build-arg RUN_TESTS=false -t "$image" . >"$work/build.log" 2>&1; then
+  size=$(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.2f GB", $1 / 1e9}')
+  pass "the Dockerfile builds on the stand-in SDK and ASP.NET images in $(elapsed $phase) ($size)"
+else
+  die "docker build of the Dockerfile failed: $(grep -E 'error|ERROR' "$work/build.log" | tail -n 3 | tr '\n' ' ')"
+fi
+log "image built in $(elapsed $phase)"
+
+phase=$SECONDS
+docker run -d --name "$project-image" -p 127.0.0.1::8080 "$image" >/dev/null || die "docker run of $image failed"
+port=$(docker port "$project-image" 8080/tcp | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n 1)
+if [ -n "$port" ] && wait_http "http://127.0.0.1:$port/health/ready" 90; then
+  pass "the container answers /health/ready (published on 127.0.0.1:$port) $(elapsed $phase) after start"
+else
+  fail "the container does not answer /health/ready within 90 s: $(docker logs --tail 3 "$project-image" 2>&1 | tr '\n' ' ')"
+fi
+
+uid=$(docker exec "$project-image" sh -c 'awk "/^Uid:/ {print \$2}" /proc/1/status' 2>/dev/null)
+user=$(docker image inspect --format '{{.Config.User}}' "$image")
+if [ -n "$uid" ] && [ "$uid" != 0 ]; then
+  pass "the service runs as a non-root user (uid $uid, image user '$user')"
+else
+  fail "the service's uid is '${uid:-unknown}' (image user '$user'), not a non-root user"
+fi
+
+code=$(curl -s -m 60 -o "$work/image-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary "@$work/body.json" "http://127.0.0.1:$port/signals")
+scored=$(jq '[.signals[].stages.sequence[]? | select(.abstained == false and .probabilityUp != null)] | length' "$work/image-signals.json" 2>/dev/null)
+count=$(jq '.signals | length' "$work/image-signals.json" 2>/dev/null)
+if [ "$code" = 200 ] && [ "${scored:-0}" -gt 0 ]; then
+  pass "the container serves $count signals, $scored stage-2 outputs from TorchSharp's LSTM and Transformer"
+else
+  fail "POST /signals to the container: HTTP $code, ${count:-0} signals, ${scored:-0} stage-2 outputs ($(head -c 300 "$work/image-signals.json"))"
+fi
+
+health=""
+deadline=$((SECONDS + 60))
+while [ $SECONDS -lt $deadline ]; do
+  health=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$project-image")
+  [ "$health" = healthy ] && break
+  sleep 1
+done
+if [ "$health" = healthy ]; then
+  pass "the image's HEALTHCHECK reports healthy"
+else
+  fail "the image's HEALTHCHECK reports '${health:-none}': $(docker inspect --format '{{range .State.Health.Log}}{{.Output}}{{end}}' "$project-image" | tail -c 300)"
+fi
+docker rm -f "$project-image" >/dev/null 2>&1
+
+timeout 120 docker run --rm -e Pipeline__BundlePath=/models/none "$image" >"$work/missing.out" 2>&1
+code=$?
+lines=$(grep -c . "$work/missing.out")
+if [ "$code" -ne 0 ] && [ "$code" -ne 124 ] && [ "$lines" -eq 1 ]; then
+  pass "a missing bundle stops the container with exit $code and one line: $(cat "$work/missing.out")"
+else
+  fail "a missing bundle: exit $code, $lines lines of output ($(head -c 300 "$work/missing.out" | tr '\n' ' '))"
+fi
+log "image checks in $(elapsed $phase)"
+
+# --- 2. the compose topology: docker-compose.yml as it is -----------------------------------------------------------
+phase=$SECONDS
+compose_up=true
+if compose up -d --no-build --wait --wait-timeout 240 >"$work/compose-up.log" 2>&1; then
+  pass "docker compose up: $(compose ps --format '{{.Service}}' | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}') healthy in $(elapsed $phase)"
+else
+  compose ps -a >"$work/compose-ps.log" 2>&1
+  die "docker compose up did not become healthy: $(tail -n 3 "$work/compose-up.log" | tr '\n' ' ') ($(compose ps -a --format '{{.Name}} {{.Status}}' | tr '\n' ';'))"
+fi
+gateway="http://127.0.0.1:$gateway_port"
+mapfile -t replicas < <(compose ps -q api)
+replica_ip() { docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+pg() { compose exec -T db psql -X -q -v ON_ERROR_STOP=1 -U signalengine -d signalengine "$@"; }
+
+post() { # output file -> prints the HTTP status
+  curl -s -m 120 -o "$1" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/body.json" "$gateway/signalengine/signals"
+}
+
+# Bounded load through the gateway; one replica container is killed (SIGKILL) a third of the way in.
+mkdir -p "$work/load"
+client() { # index
+  for n in $(seq 1 "$requests"); do
+    local out="$work/load/c$1-$n.json" code
+    code=$(post "$out")
+    if [ "$code" = 200 ]; then jq -r '.signals[].id' "$out" >> "$work/load/acked-$1"; echo ok >> "$work/load/answered-$1"
+    else echo "$code" >> "$work/load/failed-$1"; fi
+  done
+}
+answered() { cat "$work"/load/answered-* 2>/dev/null | wc -l; }
+victim=${replicas[0]}
+clients=()
+load_started=$SECONDS
+for c in $(seq 1 "$workers"); do client "$c" & clients+=($!); done
+while [ "$(answered)" -lt $((workers * requests / 3)) ] && [ $((SECONDS - load_started)) -lt 180 ]; do sleep 0.2; done
+docker kill "$victim" >/dev/null 2>&1
+killed_at=$(answered)
+log "killed replica container ${victim:0:12} after $killed_at answered requests"
+wait "${clients[@]}"
+load_failures=$(cat "$work"/load/failed-* 2>/dev/null | wc -l)
+total=$((workers * requests))
+log "load: $(answered) of $total batches answered in $(elapsed $load_started), $load_failures failed"
+if [ "$killed_at" -lt "$total" ] && [ "$(answered)" -gt "$killed_at" ] && [ "$load_failures" -le "$workers" ]; then
+  pass "load through the gateway: replica ${victim:0:12} killed after $killed_at of $total batches, $(answered) answered, $load_failures failed (at most those in flight)"
+else
+  fail "load through the gateway: killed after $killed_at of $total, $(answered) answered, $load_failures failed"
+fi
+
+# Every acknowledged signal is in PostgreSQL...
+sort -u "$work"/load/acked-* > "$work/acked.txt" 2>/dev/null
+acked=$(wc -l < "$work/acked.txt")
+sed "s/.*/('&')/" "$work/acked.txt" | paste -sd, > "$work/acked.values"
+in_db=$(pg -tA -c "SELECT count(*) FROM (VALUES $(cat "$work/acked.values")) AS a(id) JOIN signals s ON s.id = a.id" 2>"$work/pg.err")
+if [ "$acked" -gt 0 ] && [ "$in_db" = "$acked" ]; then
+  pass "all $acked acknowledged signals are in PostgreSQL"
+else
+  fail "acknowledged signals in PostgreSQL: ${in_db:-?} of $acked ($(head -c 200 "$work/pg.err"))"
+fi
+
+# ...and issued, not voided, in exactly one audit file of the shared volume.
+mkdir -p "$work/audit"
+docker run --rm -v "${project}_audit:/audit:ro" localhost/signalengine-debian:bookworm tar -C /audit -c . 2>/dev/null | tar -x -C "$work/audit"
+for f in "$work"/audit/*.json; do
+  [ -f "$f" ] || continue
+  jq -R -r 'fromjson? | select(.Event == "signal.issued") | .SignalId' "$f" | sort -u | sed "s|\$| $(basename "$f")|"
+done > "$work/issued.txt"
+cat "$work"/audit/*.json 2>/dev/null | jq -R -r 'fromjson? | select(.Event == "signal.voided") | .SignalId' | sort -u > "$work/voided.txt"
+once=$(awk '{print $1}' "$work/issued.txt" | sort | uniq -c | awk '$1 == 1 {print $2}' | sort > "$work/once.txt"; comm -12 "$work/acked.txt" "$work/once.txt" | wc -l)
+voided=$(comm -12 "$work/acked.txt" "$work/voided.txt" | wc -l)
+files=$(ls "$work/audit" | wc -l)
+if [ "$acked" -gt 0 ] && [ "$once" -eq "$acked" ] && [ "$voided" -eq 0 ]; then
+  pass "all $acked acknowledged signals are issued in exactly one of the $files audit files, none voided"
+else
+  fail "audit: $once of $acked acknowledged signals issued in exactly one file ($files files), $voided voided"
+fi
+log "compose checks in $(elapsed $phase)"
+
+phase=$SECONDS
+if compose down -v --remove-orphans --timeout 10 >"$work/compose-down.log" 2>&1 && [ -z "$(compose ps -a -q)" ] \
+   && [ -z "$(docker volume ls -q --filter "label=com.docker.compose.project=$project")" ]; then
+  compose_up=false
+  pass "docker compose down removed the topology's containers, network and volumes ($(elapsed $phase))"
+else
+  fail "docker compose down left something behind: $(tail -n 2 "$work/compose-down.log" | tr '\n' ' ')"
+fi
+
+log "finished in $(elapsed $started)"
+[ "$failed" -eq 0 ]
