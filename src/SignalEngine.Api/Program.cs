@@ -4,6 +4,7 @@ using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Models;
 using SignalEngine.Api.Online;
+using SignalEngine.Api.Replicas;
 using SignalEngine.Api.Signals;
 using SignalEngine.Api.Storage;
 
@@ -24,6 +25,7 @@ builder.Services.AddSignalStore();
 builder.Services.AddAuditLog();
 builder.Services.AddSingleton<SignalRecorder>(); // store + audit, all or nothing, before any answer
 builder.Services.AddOnlineLearning(); // outcomes, model registry, background learner (off unless OnlineLearning:Enabled)
+builder.Services.AddReplicaAgreement(); // every replica serves the registry's version; one of them learns
 builder.Services.AddReadinessChecks();
 builder.Services.AddSignalsSwagger();
 
@@ -37,6 +39,7 @@ app.UseSignalsSwagger();
 
 app.MapSignals();
 app.MapModels();
+app.MapReplica();
 app.MapOutcomes();
 app.MapHealth();
 

@@ -27,6 +27,7 @@ public sealed class OnlineLearner(
     ModelRegistry registry,
     IAuditLog audit,
     IHostEnvironment environment,
+    Replicas.LearnerLease lease,
     ILogger<OnlineLearner> logger) : BackgroundService
 {
     private const string ReplayKey = "replay";
@@ -52,7 +53,8 @@ public sealed class OnlineLearner(
             try
             {
                 await _wake.WaitAsync(Poll, stoppingToken);
-                if (options.Value.Enabled) await RunOnceAsync(stoppingToken);
+                // Of replicas sharing one PostgreSQL, only the lease holder learns (the others' candidates would race).
+                if (options.Value.Enabled && lease.IsHeld) await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
