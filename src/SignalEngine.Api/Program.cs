@@ -2,6 +2,7 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Metrics;
 using SignalEngine.Api.Models;
 using SignalEngine.Api.Online;
 using SignalEngine.Api.Replicas;
@@ -27,6 +28,7 @@ builder.Services.AddSingleton<SignalRecorder>(); // store + audit, all or nothin
 builder.Services.AddOnlineLearning(); // outcomes, model registry, background learner (off unless OnlineLearning:Enabled)
 builder.Services.AddReplicaAgreement(); // every replica serves the registry's version; one of them learns
 builder.Services.AddReadinessChecks();
+builder.Services.AddSignalEngineMetrics(); // Prometheus on /metrics: latency per endpoint and stage, signals, learning
 builder.Services.AddSignalsSwagger();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapModels();
 app.MapReplica();
 app.MapOutcomes();
 app.MapHealth();
+app.MapMetrics();
 
 // A bad configuration or bundle ends here with one line on stderr and exit code 1.
 return StartupFailure.RunOrExplain(app);

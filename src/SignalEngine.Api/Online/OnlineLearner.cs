@@ -28,6 +28,7 @@ public sealed class OnlineLearner(
     IAuditLog audit,
     IHostEnvironment environment,
     Replicas.LearnerLease lease,
+    Metrics.OnlineMetrics metrics,
     ILogger<OnlineLearner> logger) : BackgroundService
 {
     private const string ReplayKey = "replay";
@@ -131,12 +132,14 @@ public sealed class OnlineLearner(
         if (comparison.Promote)
         {
             await Lifecycle.ActivateAsync(candidate, "model.promoted", comparison.Reason, shadow, cancellationToken);
+            metrics.Candidate("promoted");
             return new LearningCycle("promoted", version, comparison);
         }
         candidate.Dispose();
         await registry.PutAsync(new ModelEntry(version, manifest.Parent, directory, ModelStatus.Rejected, manifest.Created, comparison.Reason, shadow), cancellationToken);
         audit.ModelEvent("model.rejected", version, serving.Version, comparison.Reason, new AuditContext("model.rejected", null));
         logger.LogInformation("Candidate {ModelVersion} rejected: {Reason}", version, comparison.Reason);
+        metrics.Candidate("rejected");
         return new LearningCycle("rejected", version, comparison);
     }
 
