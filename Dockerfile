@@ -35,14 +35,16 @@ RUN dotnet publish src/SignalEngine.Api -c Release --no-restore -r linux-x64 --s
 FROM ${ASPNET_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The default bundle is baked in; mount another and point Pipeline__BundlePath at it (docs/DEPLOY.md).
+# The bundles are baked in: default (OHLCV bars) and close (close-only bars); mount another and point
+# Pipeline__BundlePath at it (docs/DEPLOY.md).
 COPY models/default ./models/default
+COPY models/close ./models/close
 # One port. Audit files carry the host (container) name: replicas sharing the audit volume never append to one file.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Pipeline__BundlePath=/app/models/default \
     Storage__SqlitePath=/var/lib/signalengine/signals.db \
     Audit__Path=/var/log/signalengine/audit/audit-{host}-.json
-RUN mkdir -p /var/lib/signalengine /var/log/signalengine/audit /models \
+RUN mkdir -p /var/lib/signalengine/candidates /var/log/signalengine/audit /models \
     && chown -R "$APP_UID" /var/lib/signalengine /var/log/signalengine
 # The image's non-root user ("app", uid 1654).
 USER $APP_UID

@@ -5,8 +5,11 @@
 #      as a non-root user, answers /health/ready, serves signals with TorchSharp loaded, its HEALTHCHECK reports
 #      healthy, and a missing bundle stops it with one line and a non-zero exit;
 #   3. `docker compose up` of docker-compose.yml as it is (PostgreSQL, nginx and Prometheus stand-ins chosen by the
-#      image-name variables): load through the gateway while one replica container is killed; every acknowledged
-#      signal is in PostgreSQL and in exactly one audit file; then everything is brought down and removed.
+#      image-name variables; online learning switched on by its variable): Prometheus scrapes both replicas and the
+#      close-only service; each model answers under its own gateway path; a candidate is learned on the lease holder
+#      and an activation on one replica reaches the other within the bound; load through the gateway while the
+#      learner's replica container is killed; every acknowledged signal is in PostgreSQL and in exactly one audit file;
+#      the other replica takes the learner over; then everything is brought down and removed.
 # Prints one PASS or FAIL line per check and exits non-zero if any failed. Run by scripts/test.sh after the loopback
 # topology test; alone (as root): bash scripts/container-test.sh
 # Traffic goes only to loopback (published ports) and to the compose network this test creates (172.30.0.0/24).
@@ -34,7 +37,7 @@ source scripts/docker-engine.sh
 compose() {
   SIGNALENGINE_POSTGRES_IMAGE=localhost/postgres:15 SIGNALENGINE_GATEWAY_IMAGE=localhost/nginx:1.27 \
   SIGNALENGINE_PROMETHEUS_IMAGE=localhost/prometheus:2 SIGNALENGINE_PORT=$gateway_port \
-  SIGNALENGINE_PROMETHEUS_PORT=$prometheus_port \
+  SIGNALENGINE_PROMETHEUS_PORT=$prometheus_port SIGNALENGINE_ONLINE_LEARNING=true SIGNALENGINE_LEARN_EVERY=20 \
     /usr/bin/docker compose -p "$project" -f docker-compose.yml "$@"
 }
 
@@ -75,6 +78,8 @@ cli=src/SignalEngine.Cli/bin/Release/net10.0/SignalEngine.Cli.dll
 [ -f "$cli" ] || dotnet build src/SignalEngine.Cli -c Release --nologo -v q >/dev/null || die "build: the CLI does not build"
 dotnet "$cli" features --data data/ttrc.csv --bundle models/default --last 10 --out "$work/body.json" 2>"$work/features.err" \
   || die "features: cannot build a request body from data/ttrc.csv ($(cat "$work/features.err"))"
+dotnet "$cli" features --data data/eustockmarkets.csv --bundle models/close --last 2 --out "$work/close.json" 2>"$work/features.err" \
+  || die "features: cannot build a request body from data/eustockmarkets.csv ($(cat "$work/features.err"))"
 
 # --- 1. the image: the project's Dockerfile on the stand-ins ----------------------------------------------------------
 # The tests ran on this machine already (scripts/test.sh), so the SDK stage skips them here.
@@ -154,9 +159,80 @@ mapfile -t replicas < <(compose ps -q api)
 replica_ip() { docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
 pg() { compose exec -T db psql -X -q -v ON_ERROR_STOP=1 -U signalengine -d signalengine "$@"; }
 
-post() { # output file -> prints the HTTP status
-  curl -s -m 120 -o "$1" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/body.json" "$gateway/signalengine/signals"
+post() { # output file [path] -> prints the HTTP status
+  curl -s -m 120 -o "$1" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/body.json" "$gateway/signalengine${2:-/}signals"
 }
+state() { curl -s -m 10 "http://$(replica_ip "$1"):8080/models/replica"; } # container -> GET /models/replica of that replica
+serving() { state "$1" | jq -r '.serving // empty' 2>/dev/null; }
+learner() { state "$1" | jq -r 'if has("learner") then .learner | tostring else empty end' 2>/dev/null; }
+eventually() { # seconds command... : true once the command succeeds within the bound
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 1; done
+}
+
+# Prometheus (the stand-in of prom/prometheus, deploy/prometheus.yml) scrapes every replica of both services.
+prometheus="http://$(replica_ip "$(compose ps -q prometheus)"):9090"
+scraped() { # job -> how many of its instances report signalengine_model_serving
+  curl -s -m 5 "$prometheus/api/v1/query" --data-urlencode "query=count(signalengine_model_serving{job=\"$1\"})" \
+    | jq -r '.data.result[0].value[1] // 0' 2>/dev/null
+}
+both_scraped() { [ "$(scraped signalengine-ohlcv)" = 2 ] && [ "$(scraped signalengine-close)" = 1 ]; }
+if eventually 60 both_scraped; then
+  pass "Prometheus scrapes signalengine metrics from both api replicas and the api-close replica"
+else
+  fail "Prometheus sees $(scraped signalengine-ohlcv) of 2 api replicas and $(scraped signalengine-close) of 1 api-close ($(curl -s -m 5 "$prometheus/api/v1/targets" | head -c 300))"
+fi
+
+# Two models behind one gateway: each path reaches its own bundle.
+ohlcv_version=$(jq -r .version models/default/manifest.json); close_version=$(jq -r .version models/close/manifest.json)
+code_ohlcv=$(post "$work/ohlcv.json" /ohlcv/)
+code_close=$(curl -s -m 120 -o "$work/close-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/close.json" "$gateway/signalengine/close/signals")
+got_ohlcv=$(jq -r '[.signals[].modelVersion] | unique | join(",")' "$work/ohlcv.json" 2>/dev/null)
+got_close=$(jq -r '[.signals[].modelVersion] | unique | join(",")' "$work/close-signals.json" 2>/dev/null)
+if [ "$code_ohlcv" = 200 ] && [ "$code_close" = 200 ] && [ "$got_ohlcv" = "$ohlcv_version" ] && [ "$got_close" = "$close_version" ]; then
+  pass "/signalengine/ohlcv/ serves the OHLCV bundle ($ohlcv_version) and /signalengine/close/ the close-only one ($close_version)"
+else
+  fail "two models: ohlcv HTTP $code_ohlcv version '$got_ohlcv' (want $ohlcv_version), close HTTP $code_close version '$got_close' (want $close_version)"
+fi
+
+# Replicas agree: one holds the learner lease; a candidate it learns is registered; an activation on the other
+# replica reaches both within the bound (Replicas__FollowSeconds 5 s, plus loading the bundle).
+one_learner() { [ "$(learner "${replicas[0]}")$(learner "${replicas[1]}")" = truefalse ] || [ "$(learner "${replicas[0]}")$(learner "${replicas[1]}")" = falsetrue ]; }
+if eventually 30 one_learner; then
+  if [ "$(learner "${replicas[0]}")" = true ]; then leader=${replicas[0]}; other=${replicas[1]}; else leader=${replicas[1]}; other=${replicas[0]}; fi
+  pass "exactly one api replica (${leader:0:12}) holds the learner lease"
+else
+  die "learner lease: replicas report '$(learner "${replicas[0]}")' and '$(learner "${replicas[1]}")', not exactly one true"
+fi
+for n in 1 2 3; do post "$work/seed-$n.json" /ohlcv/ >/dev/null; done
+jq -r '.signals[].id' "$work"/seed-*.json | head -n 24 | jq -R '{signalId: ., label: "hold"}' | jq -s '{outcomes: .}' > "$work/outcomes.json"
+curl -s -m 30 -o "$work/outcomes-receipt.json" -H 'Content-Type: application/json' --data-binary "@$work/outcomes.json" \
+  "http://$(replica_ip "$leader"):8080/outcomes"
+registered_candidate() { # the learned version, once the registry has one
+  candidate=$(curl -s -m 10 "http://$(replica_ip "$other"):8080/models" | jq -r --arg v "$ohlcv_version" '[.[] | select(.version != $v)][0].version // empty' 2>/dev/null)
+  [ -n "$candidate" ]
+}
+if eventually 180 registered_candidate; then
+  pass "the lease holder learned candidate $candidate from $(jq '.recorded | length' "$work/outcomes-receipt.json") outcomes; the other replica's GET /models lists it"
+else
+  fail "no candidate was registered within 180 s of 24 outcomes ($(head -c 200 "$work/outcomes-receipt.json"))"
+fi
+if [ -n "${candidate:-}" ]; then
+  target=$([ "$(serving "$other")" = "$candidate" ] && echo "$ohlcv_version" || echo "$candidate")
+  activated_at=$SECONDS
+  code=$(curl -s -m 60 -o "$work/activate.json" -w '%{http_code}' -X POST "http://$(replica_ip "$other"):8080/models/$target/activate")
+  both_serve() { [ "$(serving "$leader")" = "$target" ] && [ "$(serving "$other")" = "$target" ]; }
+  if [ "$code" = 200 ] && eventually 30 both_serve; then
+    pass "activated $target on replica ${other:0:12}: both replicas serve it $((SECONDS - activated_at)) s later (bound 30 s)"
+  else
+    fail "activated $target on ${other:0:12} (HTTP $code): replicas serve '$(serving "$leader")' and '$(serving "$other")' after 30 s"
+  fi
+  if [ "$(curl -s -m 10 "http://$(replica_ip "$(compose ps -q api-close)"):8080/models/current" | jq -r .version)" = "$close_version" ]; then
+    pass "the close-only service keeps its own model ($close_version): one registry per model service"
+  else
+    fail "the close-only service no longer serves $close_version after an activation on the OHLCV service"
+  fi
+fi
 
 # Bounded load through the gateway; one replica container is killed (SIGKILL) a third of the way in.
 mkdir -p "$work/load"
@@ -169,7 +245,7 @@ client() { # index
   done
 }
 answered() { cat "$work"/load/answered-* 2>/dev/null | wc -l; }
-victim=${replicas[0]}
+victim=$leader # the learner's replica
 clients=()
 load_started=$SECONDS
 for c in $(seq 1 "$workers"); do client "$c" & clients+=($!); done
@@ -213,6 +289,12 @@ if [ "$acked" -gt 0 ] && [ "$once" -eq "$acked" ] && [ "$voided" -eq 0 ]; then
   pass "all $acked acknowledged signals are issued in exactly one of the $files audit files, none voided"
 else
   fail "audit: $once of $acked acknowledged signals issued in exactly one file ($files files), $voided voided"
+fi
+# The surviving replica takes the learner over (the lease went with the killed replica's database session).
+if eventually 30 sh -c "curl -s -m 5 http://$(replica_ip "$other"):8080/models/replica | grep -q '\"learner\":true'"; then
+  pass "after the learner's replica was killed, replica ${other:0:12} holds the learner lease"
+else
+  fail "replica ${other:0:12} did not take the learner lease over within 30 s of the kill"
 fi
 log "compose checks in $(elapsed $phase)"
 
