@@ -12,6 +12,8 @@
 #      the other replica takes the learner over; then everything is brought down and removed.
 # Prints one PASS or FAIL line per check and exits non-zero if any failed. Run by scripts/test.sh after the loopback
 # topology test; alone (as root): bash scripts/container-test.sh
+# With --images-only it only installs the engine and builds the stand-ins (no checks): scripts/test.sh runs that in the
+# background while dotnet test runs, since it is mostly downloading and unpacking Debian packages.
 # Traffic goes only to loopback (published ports) and to the compose network this test creates (172.30.0.0/24).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +38,7 @@ source scripts/docker-engine.sh
 
 compose() {
   SIGNALENGINE_POSTGRES_IMAGE=localhost/postgres:15 SIGNALENGINE_GATEWAY_IMAGE=localhost/nginx:1.27 \
-  SIGNALENGINE_PROMETHEUS_IMAGE=localhost/prometheus:2 SIGNALENGINE_PORT=$gateway_port \
+  SIGNALENGINE_PROMETHEUS_IMAGE=localhost/prometheus:2 SIGNALENGINE_PORT=127.0.0.1:$gateway_port \
   SIGNALENGINE_PROMETHEUS_PORT=$prometheus_port SIGNALENGINE_ONLINE_LEARNING=true SIGNALENGINE_LEARN_EVERY=20 \
     /usr/bin/docker compose -p "$project" -f docker-compose.yml "$@"
 }
@@ -52,11 +54,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { # a loopback port nothing listens on
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+free_port() { # a loopback port nothing listens on, from 55100 up (bash's /dev/tcp: no extra tool)
+  local p
+  for p in $(seq "${1:-55100}" 55999); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  return 1
 }
 gateway_port=${SIGNALENGINE_CONTAINER_TEST_PORT:-$(free_port)}
-prometheus_port=$(free_port)
+prometheus_port=$(free_port $((gateway_port + 1)))
 
 wait_http() { # url seconds [expected code]
   local deadline=$((SECONDS + $2))
@@ -72,6 +78,7 @@ phase=$SECONDS
 engine_start || die "docker: the private Docker engine did not start"
 bash scripts/standin-images.sh || die "stand-in images: could not be built (scripts/standin-images.sh)"
 log "engine and stand-in images ready in $(elapsed $phase)"
+if [ "${1:-}" = --images-only ]; then exit 0; fi
 
 # --- a request body from the sample data (the CLI built by dotnet test, or built now) -------------------------------
 cli=src/SignalEngine.Cli/bin/Release/net10.0/SignalEngine.Cli.dll

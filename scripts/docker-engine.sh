@@ -28,9 +28,9 @@ engine_install() {
     export DEBIAN_FRONTEND=noninteractive
     { apt-get update -qq \
       && { [ "${#missing[@]}" -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-      && apt-get install -y -qq --no-install-recommends -t trixie docker-compose; } >"$engine_dir.install.log" 2>&1 || status=$?
+      && apt-get install -y -qq --no-install-recommends -t trixie docker-compose; } >"$engine_dir/install.log" 2>&1 || status=$?
     $restore_policy && rm -f /usr/sbin/policy-rc.d
-    [ "$status" -eq 0 ] || { engine_log "apt-get failed: $(tail -n 3 "$engine_dir.install.log" | tr '\n' ' ')"; return 1; }
+    [ "$status" -eq 0 ] || { engine_log "apt-get failed: $(tail -n 3 "$engine_dir/install.log" | tr '\n' ' ')"; return 1; }
   fi
   # Debian's client, with the compose plugin beside it (another docker on PATH may not find the plugin).
   docker() { /usr/bin/docker "$@"; }
