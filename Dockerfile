@@ -7,8 +7,14 @@
 #
 #   docker build -t signalengine .                          (runs the tests; --build-arg RUN_TESTS=false skips them)
 #   docker run -p 8080:8080 signalengine                    (SQLite in /var/lib/signalengine, the baked default bundle)
+#
+# The base images are build arguments so that a machine without access to Microsoft's registry can build this file
+# unchanged on stand-ins (scripts/container-test.sh builds them from Debian's packages); the defaults are the official ones.
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG ASPNET_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files only, so a code change does not download the packages again.
 COPY Directory.Build.props Directory.Packages.props SignalEngine.sln ./
@@ -23,19 +29,22 @@ ARG RUN_TESTS=true
 RUN if [ "$RUN_TESTS" = true ]; then \
       dotnet test tests/SignalEngine.Tests -c Release --no-restore --nologo --filter "Category!=Postgres"; \
     fi
-RUN dotnet publish src/SignalEngine.Api -c Release --no-restore -o /app -p:UseAppHost=false
+# linux-x64 only: the other platforms' natives (LightGBM, SQLite) are dead weight in a Linux image.
+RUN dotnet publish src/SignalEngine.Api -c Release --no-restore -r linux-x64 --self-contained false -o /app -p:UseAppHost=false
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM ${ASPNET_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The default bundle is baked in; mount another and point Pipeline__BundlePath at it (docs/DEPLOY.md).
+# The bundles are baked in: default (OHLCV bars) and close (close-only bars); mount another and point
+# Pipeline__BundlePath at it (docs/DEPLOY.md).
 COPY models/default ./models/default
+COPY models/close ./models/close
 # One port. Audit files carry the host (container) name: replicas sharing the audit volume never append to one file.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Pipeline__BundlePath=/app/models/default \
     Storage__SqlitePath=/var/lib/signalengine/signals.db \
     Audit__Path=/var/log/signalengine/audit/audit-{host}-.json
-RUN mkdir -p /var/lib/signalengine /var/log/signalengine/audit /models \
+RUN mkdir -p /var/lib/signalengine/candidates /var/log/signalengine/audit /models \
     && chown -R "$APP_UID" /var/lib/signalengine /var/log/signalengine
 # The image's non-root user ("app", uid 1654).
 USER $APP_UID

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh or ready machine and ends with "N passed, N failed":
-# the xunit tests (the store tests on SQLite and on PostgreSQL) and then the loopback topology test, one count per check.
+# the xunit tests (the store tests on SQLite and on PostgreSQL), the loopback topology test, and the container test (the
+# image and docker-compose.yml on a private Docker engine), one count per check of the last two.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -10,11 +11,18 @@ bash scripts/setup.sh || exit 1
 SIGNALENGINE_TEST_POSTGRES=$(bash scripts/postgres.sh) || { echo "scripts/postgres.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 export SIGNALENGINE_TEST_POSTGRES
 
+# The container test's stand-in images are mostly downloads and package unpacking: built meanwhile, in the background.
+images_log=$(mktemp)
+bash scripts/container-test.sh --images-only >"$images_log" 2>&1 &
+images_pid=$!
+started=$SECONDS
+
 results=$(mktemp -d)
 dotnet test SignalEngine.sln -c Release --nologo \
   --logger "trx;LogFilePrefix=results" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@"
 status=$?
+echo "test.sh: dotnet test took $((SECONDS - started)) s" >&2
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do
@@ -29,6 +37,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # The compose topology on loopback (uses the binaries dotnet test just built); each PASS/FAIL line counts once.
 if [ "$status" -eq 0 ] || [ -f src/SignalEngine.Api/bin/Release/net10.0/SignalEngine.Api.dll ]; then
+  phase=$SECONDS
   topology=$(mktemp)
   bash scripts/topology-test.sh | tee "$topology"
   topology_status=${PIPESTATUS[0]}
@@ -37,7 +46,25 @@ if [ "$status" -eq 0 ] || [ -f src/SignalEngine.Api/bin/Release/net10.0/SignalEn
   if [ "$topology_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   [ "$topology_status" -eq 0 ] || status=1
+  echo "test.sh: topology test took $((SECONDS - phase)) s" >&2
 fi
+
+# The image and docker-compose.yml for real, on a private Docker engine with stand-in base images (scripts/container-test.sh).
+phase=$SECONDS
+wait "$images_pid"; images_status=$?
+sed 's/^/images: /' "$images_log" >&2; rm -f "$images_log"
+echo "test.sh: stand-in images were ready $((SECONDS - started)) s after the start (waited $((SECONDS - phase)) s for them)" >&2
+[ "$images_status" -eq 0 ] || echo "test.sh: building the stand-in images in the background failed; the container test retries" >&2
+phase=$SECONDS
+containers=$(mktemp)
+bash scripts/container-test.sh | tee "$containers"
+containers_status=${PIPESTATUS[0]}
+p=$(grep -c '^PASS ' "$containers"); f=$(grep -c '^FAIL ' "$containers")
+rm -f "$containers"
+if [ "$containers_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+passed=$((passed + p)); failed=$((failed + f))
+[ "$containers_status" -eq 0 ] || status=1
+echo "test.sh: container test took $((SECONDS - phase)) s; everything $((SECONDS - started)) s" >&2
 
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -2,8 +2,10 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Metrics;
 using SignalEngine.Api.Models;
 using SignalEngine.Api.Online;
+using SignalEngine.Api.Replicas;
 using SignalEngine.Api.Signals;
 using SignalEngine.Api.Storage;
 
@@ -24,7 +26,9 @@ builder.Services.AddSignalStore();
 builder.Services.AddAuditLog();
 builder.Services.AddSingleton<SignalRecorder>(); // store + audit, all or nothing, before any answer
 builder.Services.AddOnlineLearning(); // outcomes, model registry, background learner (off unless OnlineLearning:Enabled)
+builder.Services.AddReplicaAgreement(); // every replica serves the registry's version; one of them learns
 builder.Services.AddReadinessChecks();
+builder.Services.AddSignalEngineMetrics(); // Prometheus on /metrics: latency per endpoint and stage, signals, learning
 builder.Services.AddSignalsSwagger();
 
 var app = builder.Build();
@@ -37,8 +41,10 @@ app.UseSignalsSwagger();
 
 app.MapSignals();
 app.MapModels();
+app.MapReplica();
 app.MapOutcomes();
 app.MapHealth();
+app.MapMetrics();
 
 // A bad configuration or bundle ends here with one line on stderr and exit code 1.
 return StartupFailure.RunOrExplain(app);

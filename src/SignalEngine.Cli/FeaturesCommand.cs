@@ -19,26 +19,30 @@ public static class FeaturesCommand
         var last = args.OptionalInt("last") ?? 1;
         if (last < 1) throw new UsageException("--last must be at least 1");
 
-        var (options, windowLength, schema) = args.Optional("bundle") is { } bundle
+        var bundle = args.Optional("bundle");
+        var (options, windowLength, schema) = bundle is not null
             ? FromBundle(BundleLoader.ReadManifest(bundle))
             : (new TrainingOptions().Features, new TrainingOptions().Sequence.WindowLength, null);
         var builder = new FeatureBuilder(options);
-        var loaded = CsvBarLoader.Load(args.Required("data"));
+        var data = args.Required("data");
+        var loaded = CsvBarLoader.Load(data);
         foreach (var warning in loaded.Warnings) Console.Error.WriteLine($"warning: {warning}");
+
+        // Every series is checked against the bundle before a byte is written: a misfit leaves no half-written body.
+        var frames = loaded.Series.Select(builder.Build).ToArray();
+        if (schema is not null && frames.FirstOrDefault(f => !f.Schema.Equals(schema)) is { } misfit)
+        {
+            throw new UsageException(
+                $"{misfit.Instrument}: the data gives features [{string.Join(", ", misfit.Schema.Names)}] but the bundle " +
+                $"expects [{string.Join(", ", schema.Names)}]; " + FittingBundle(bundle!, loaded.Series, data));
+        }
 
         using var stream = args.Optional("out") is { } path ? File.Create(path) : Console.OpenStandardOutput();
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteStartArray("items");
-        foreach (var series in loaded.Series)
+        foreach (var frame in frames)
         {
-            var frame = builder.Build(series);
-            if (schema is not null && !frame.Schema.Equals(schema))
-            {
-                throw new UsageException(
-                    $"{series.Instrument}: the data gives features [{string.Join(", ", frame.Schema.Names)}] but the bundle " +
-                    $"expects [{string.Join(", ", schema.Names)}]");
-            }
             for (var bar = Math.Max(0, frame.Count - last); bar < frame.Count; bar++)
             {
                 if (!frame.IsComplete(bar)) continue;
@@ -50,6 +54,25 @@ public static class FeaturesCommand
         json.Flush();
         if (args.Optional("out") is null) Console.WriteLine();
         return 0;
+    }
+
+    /// <summary>A bundle beside the given one whose features this data gives (models/close for close-only bars), or how to make one.</summary>
+    private static string FittingBundle(string bundle, IReadOnlyList<BarSeries> series, string data)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(bundle).TrimEnd(Path.DirectorySeparatorChar));
+        var fitting = (parent is null ? [] : Directory.GetDirectories(parent))
+            .Where(d => File.Exists(Path.Combine(d, "manifest.json")))
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault(d =>
+            {
+                var manifest = BundleLoader.ReadManifest(d);
+                var wanted = new FeatureSchema(manifest.FeatureSchema);
+                var builder = new FeatureBuilder(manifest.Hyperparameters.Features);
+                return series.All(s => builder.Build(s).Schema.Equals(wanted));
+            });
+        return fitting is not null
+            ? $"the bundle {Path.GetRelativePath(Directory.GetCurrentDirectory(), fitting)} fits this data: use --bundle {Path.GetRelativePath(Directory.GetCurrentDirectory(), fitting)}"
+            : $"no bundle beside it fits this data; train one: train --data {data} --out <dir>";
     }
 
     private static (FeatureOptions, int, FeatureSchema?) FromBundle(BundleManifest manifest) =>

@@ -13,13 +13,17 @@ public sealed record ServingModel(ModelBundle Bundle, SignalPipeline Pipeline)
 /// The model the service serves now. A request reads <see cref="Current"/> once and uses that model throughout, so a
 /// swap (the online-learning issue) never gives one request two versions; the swap itself is one reference exchange.
 /// </summary>
-public sealed class ActiveBundle(ModelBundle bundle)
+/// <remarks>With <paramref name="stages"/>, every served pipeline runs over the bundle's stages timed (a metrics wrapper).</remarks>
+public sealed class ActiveBundle(ModelBundle bundle, Metrics.StageDurationMetrics? stages = null)
 {
-    private ServingModel _current = new(bundle, new SignalPipeline(bundle.Stages));
+    private ServingModel _current = Serve(bundle, stages);
 
     public ServingModel Current => Volatile.Read(ref _current);
 
     /// <summary>Serves <paramref name="next"/> from now on; returns the model it replaced, for its owner to dispose once drained.</summary>
     public ServingModel Swap(ModelBundle next) =>
-        Interlocked.Exchange(ref _current, new ServingModel(next, new SignalPipeline(next.Stages)));
+        Interlocked.Exchange(ref _current, Serve(next, stages));
+
+    private static ServingModel Serve(ModelBundle bundle, Metrics.StageDurationMetrics? stages) =>
+        new(bundle, new SignalPipeline(stages is null ? bundle.Stages : stages.Timed(bundle)));
 }

@@ -33,7 +33,8 @@ public static class PipelineRegistration
                 loaded.Manifest,
                 provider.GetRequiredService<ITreeFilter>(),
                 provider.GetRequiredService<IReadOnlyList<ISequenceRefiner>>(),
-                provider.GetRequiredService<IMetaLearner>()));
+                provider.GetRequiredService<IMetaLearner>()),
+                provider.GetService<Metrics.StageDurationMetrics>());
         });
         services.AddHostedService<BundleStartup>();
         return services;

@@ -27,6 +27,8 @@ public sealed class OnlineLearner(
     ModelRegistry registry,
     IAuditLog audit,
     IHostEnvironment environment,
+    Replicas.LearnerLease lease,
+    Metrics.OnlineMetrics metrics,
     ILogger<OnlineLearner> logger) : BackgroundService
 {
     private const string ReplayKey = "replay";
@@ -52,7 +54,8 @@ public sealed class OnlineLearner(
             try
             {
                 await _wake.WaitAsync(Poll, stoppingToken);
-                if (options.Value.Enabled) await RunOnceAsync(stoppingToken);
+                // Of replicas sharing one PostgreSQL, only the lease holder learns (the others' candidates would race).
+                if (options.Value.Enabled && lease.IsHeld) await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -129,12 +132,14 @@ public sealed class OnlineLearner(
         if (comparison.Promote)
         {
             await Lifecycle.ActivateAsync(candidate, "model.promoted", comparison.Reason, shadow, cancellationToken);
+            metrics.Candidate("promoted");
             return new LearningCycle("promoted", version, comparison);
         }
         candidate.Dispose();
         await registry.PutAsync(new ModelEntry(version, manifest.Parent, directory, ModelStatus.Rejected, manifest.Created, comparison.Reason, shadow), cancellationToken);
         audit.ModelEvent("model.rejected", version, serving.Version, comparison.Reason, new AuditContext("model.rejected", null));
         logger.LogInformation("Candidate {ModelVersion} rejected: {Reason}", version, comparison.Reason);
+        metrics.Candidate("rejected");
         return new LearningCycle("rejected", version, comparison);
     }
 

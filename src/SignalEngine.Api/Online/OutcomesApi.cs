@@ -48,7 +48,7 @@ public static class OutcomesApi
     /// </remarks>
     private static async Task<Results<Ok<OutcomeReceipt>, ValidationProblem, ProblemHttpResult>> RecordOutcomes(
         HttpRequest request, ISignalStore signals, OutcomeStore outcomes, ActiveBundle active, OnlineLearner learner,
-        IOptions<OnlineOptions> options, CancellationToken cancellationToken)
+        IOptions<OnlineOptions> options, Metrics.OnlineMetrics metrics, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -123,6 +123,7 @@ public static class OutcomesApi
             if (errors.Count > 0) return Invalid(errors);
 
             var recorded = await outcomes.RecordAsync(accepted, cancellationToken);
+            metrics.Recorded(recorded.Count);
             duplicates.AddRange(accepted.Select(a => a.Item1).Except(recorded));
             if (recorded.Count > 0) learner.Wake();
             return TypedResults.Ok(new OutcomeReceipt(recorded, duplicates, options.Value.Enabled));

@@ -17,7 +17,9 @@ namespace SignalEngine.Api.Signals;
 /// file can rely on: every answered id has exactly one "signal.issued" event, and an issued event without a stored
 /// signal is either voided or belongs to a batch that failed mid-audit (the sink itself broken).
 /// </summary>
-public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<SignalRecorder> logger)
+public sealed class SignalRecorder(
+    ISignalStore store, IAuditLog audit, ILogger<SignalRecorder> logger,
+    Metrics.StageDurationMetrics? stages = null, Metrics.RecordingMetrics? failures = null)
 {
     /// <summary>
     /// The records of a batch as they will be stored, answered and audited, or, per item, why one cannot be: a stage
@@ -47,14 +49,27 @@ public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<
     {
         var context = new AuditContext(http.TraceIdentifier, Activity.Current?.TraceId.ToString());
         var audited = false;
+        var started = Stopwatch.GetTimestamp();
+        var auditTime = TimeSpan.Zero;
         try
         {
             await store.SaveAsync(records, _ =>
             {
                 audited = true;
-                audit.SignalsIssued(records, context);
+                var auditStarted = Stopwatch.GetTimestamp();
+                try
+                {
+                    audit.SignalsIssued(records, context);
+                }
+                finally
+                {
+                    auditTime = Stopwatch.GetElapsedTime(auditStarted);
+                    stages?.Record("audit", auditStarted);
+                }
                 return Task.CompletedTask;
             }, cancellationToken);
+            // The store's share: the whole transaction less the audit write inside it.
+            stages?.Record("store", started + (long)(auditTime.TotalSeconds * Stopwatch.Frequency));
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -64,6 +79,7 @@ public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<
         catch (Exception e)
         {
             logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Count, audited);
+            failures?.Failed(e is AuditWriteException ? "audit" : "store");
             if (audited && e is not AuditWriteException) Void(records, context, e);
             return false;
         }

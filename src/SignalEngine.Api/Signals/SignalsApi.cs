@@ -41,6 +41,7 @@ public static class SignalsApi
         ActiveBundle active,
         SignalRecorder recorder,
         IOptions<ApiOptions> options,
+        Metrics.SignalMetrics metrics,
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -80,6 +81,7 @@ public static class SignalsApi
                 title: "Signals could not be recorded",
                 detail: "the signal store or the audit log refused the batch; nothing was kept, retry later");
         }
+        metrics.Answered(results.Select(r => r.Signal));
         return TypedResults.Ok(new SignalBatch(results.Select(r => r.Signal).ToArray()));
     }
 

@@ -1,0 +1,31 @@
+using OpenTelemetry.Metrics;
+
+namespace SignalEngine.Api.Metrics;
+
+public static class MetricsRegistration
+{
+    /// <summary>
+    /// Prometheus metrics on /metrics through OpenTelemetry: the service's own instruments plus ASP.NET Core's
+    /// http.server.request.duration (per route template, so per endpoint) and Kestrel's, left as they are.
+    /// </summary>
+    public static IServiceCollection AddSignalEngineMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton<StageDurationMetrics>();
+        services.AddSingleton<SignalMetrics>();
+        services.AddSingleton<RecordingMetrics>();
+        services.AddSingleton<OnlineMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SignalEngineMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
+    {
+        // Created now, not on the first outcome: its gauges (the serving version, the lease) are observed from the start.
+        routes.ServiceProvider.GetRequiredService<OnlineMetrics>();
+        routes.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        return routes;
+    }
+}
