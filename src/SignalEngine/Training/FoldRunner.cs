@@ -151,8 +151,20 @@ internal sealed class FoldRunner(
         }
 
         var nested = Nested(oof).ToArray();
-        metrics["pipeline"] = StageMetrics.Pipeline(
-            nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray());
+        var pipeline = new Dictionary<string, double>(StageMetrics.Pipeline(
+            nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray()));
+        if (nested.Length > 0)
+        {
+            // The base rates each test fold would have been forecast with: its training period's label frequencies.
+            var baseRate = nested.SelectMany(f =>
+            {
+                var (rates, _) = ForecastPool.Frequencies(set.InTimeRange(f.Test.Fold.TrainStart, f.Test.Fold.TrainEnd).Select(s => s.Label));
+                return f.Test.Labels.Select(l => -Math.Log(rates.Of(l)));
+            }).Average();
+            pipeline["baseRateLogLoss"] = baseRate;
+            pipeline["logLossSkill"] = 1 - pipeline["logLoss"] / baseRate;
+        }
+        metrics["pipeline"] = pipeline;
         return metrics;
     }
 }
