@@ -2,9 +2,9 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
-using SignalEngine.Api.Online;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Serving;
+using SignalEngine.Api.Learning;
+using SignalEngine.Api.Input;
 using SignalEngine.Api.Storage;
 
 // The container's HEALTHCHECK: a readiness probe of the running service, no host of its own.

@@ -3,7 +3,7 @@ using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Storage;
 using SignalEngine.Online;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 public static class OnlineRegistration
 {

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Learning;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Models;
+namespace SignalEngine.Api.Serving;
 
 public static class ModelsApi
 {

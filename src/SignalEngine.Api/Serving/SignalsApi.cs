@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
 using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 public static class SignalsApi
 {

@@ -5,8 +5,9 @@ using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Storage;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 /// <summary>
 /// Stores and audits a batch of signals before any is answered, all or nothing.

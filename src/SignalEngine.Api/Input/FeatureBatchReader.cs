@@ -4,7 +4,7 @@ using System.Text.Json;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Input;
 
 /// <summary>A parsed feature batch: the items in order, or every problem found keyed by the field ("items[3].features.rsi_14").</summary>
 public sealed record FeatureBatchParse(IReadOnlyList<SignalInput> Items, IDictionary<string, string[]>? Errors)

@@ -1,8 +1,9 @@
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Models;
+using SignalEngine.Api.Serving;
 using SignalEngine.Bundle;
+using SignalEngine.Api.Storage;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 /// <summary>
 /// Which version serves: activation swaps the active bundle atomically (a request in flight keeps the model it

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
-using SignalEngine.Api.Models;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 public static class SignalsSwagger
 {

@@ -3,13 +3,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Serving;
+using SignalEngine.Api.Input;
 using SignalEngine.Api.Storage;
 using SignalEngine.Labels;
 using SignalEngine.Online;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 /// <summary>
 /// The body of POST /outcomes: for earlier signals, the realised label or forward return; and/or new labelled bars

@@ -2,13 +2,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Serving;
+using SignalEngine.Api.Input;
 using SignalEngine.Api.Storage;
 using SignalEngine.Bundle;
 using SignalEngine.Online;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 /// <summary>What one learning cycle did.</summary>
 public sealed record LearningCycle(string Outcome, string? Candidate, ShadowComparison? Comparison);

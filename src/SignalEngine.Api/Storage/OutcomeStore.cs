@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using SignalEngine.Labels;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Storage;
 
 /// <summary>A realised outcome of a served signal, in arrival order (<see cref="Sequence"/>).</summary>
 /// <param name="InputJson">For a labelled bar sent without a signal: its inputs (a signal's are in the signal store).</param>
