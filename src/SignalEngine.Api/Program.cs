@@ -2,6 +2,7 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Security;
 using SignalEngine.Api.Serving;
 using SignalEngine.Api.Learning;
 using SignalEngine.Api.Input;
@@ -17,6 +18,8 @@ builder.Configuration.AddDefaultsFromBinaries();
 builder.Services.AddAppLogging(builder.Configuration);
 builder.Services.AddApiDefaults();
 builder.Services.AddGatewaySupport(); // X-Forwarded-* from the gateway, the /signalengine sub-path
+builder.Services.AddApiKeys();         // who calls, with which roles; a first-start admin key when none is configured
+builder.Services.AddRequestLimits();   // per-key rate limits, request timeouts, body limit, no Server banner
 
 // The bundle is loaded and checked at start: a bad path or artifact stops the process, not the first request.
 builder.Services.AddSignalPipeline();
@@ -30,10 +33,15 @@ builder.Services.AddSignalsSwagger();
 var app = builder.Build();
 
 app.UseGatewaySupport();
+app.UseResponseHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSerilogRequestLogging();
 app.UseSignalsSwagger();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();     // after authorization: budgets are per key
+app.UseRequestTimeouts();
 
 app.MapSignals();
 app.MapModels();

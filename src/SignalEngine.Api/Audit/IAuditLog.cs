@@ -27,7 +27,11 @@ public interface IAuditLog
     bool IsWritable();
 }
 
-/// <summary>The request an audit event belongs to.</summary>
-public sealed record AuditContext(string RequestId, string? TraceId);
+/// <summary>The request an audit event belongs to, and the name of the API key that made it (null for the service itself).</summary>
+public sealed record AuditContext(string RequestId, string? TraceId, string? ApiKey = null)
+{
+    public static AuditContext Of(HttpContext http) =>
+        new(http.TraceIdentifier, System.Diagnostics.Activity.Current?.TraceId.ToString(), http.User.Identity?.Name);
+}
 
 public sealed class AuditWriteException(string message, Exception inner) : Exception(message, inner);

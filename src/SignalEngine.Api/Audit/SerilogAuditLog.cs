@@ -82,6 +82,7 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
             new("SignalId", new ScalarValue(id.ToString("D"))),
             new("RequestId", new ScalarValue(context.RequestId)),
             new("TraceId", new ScalarValue(context.TraceId)),
+            new("ApiKey", new ScalarValue(context.ApiKey)),
         ];
         try
         {

@@ -36,6 +36,9 @@ public sealed class OnlineLearner(
 
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(30);
 
+    /// <summary>Who promotes and rejects candidates: the service itself, not a key.</summary>
+    private static readonly AuditContext Learner = new("online-learner", null);
+
     // Resolved on first use: hosted services are built before start-up checks run, and the bundle must fail there.
     private ActiveBundle Active => services.GetRequiredService<ActiveBundle>();
 
@@ -128,12 +131,12 @@ public sealed class OnlineLearner(
 
         if (comparison.Promote)
         {
-            await Lifecycle.ActivateAsync(candidate, "model.promoted", comparison.Reason, shadow, cancellationToken);
+            await Lifecycle.ActivateAsync(candidate, "model.promoted", comparison.Reason, shadow, Learner, cancellationToken);
             return new LearningCycle("promoted", version, comparison);
         }
         candidate.Dispose();
         await registry.PutAsync(new ModelEntry(version, manifest.Parent, directory, ModelStatus.Rejected, manifest.Created, comparison.Reason, shadow), cancellationToken);
-        audit.ModelEvent("model.rejected", version, serving.Version, comparison.Reason, new AuditContext("model.rejected", null));
+        audit.ModelEvent("model.rejected", version, serving.Version, comparison.Reason, Learner);
         logger.LogInformation("Candidate {ModelVersion} rejected: {Reason}", version, comparison.Reason);
         return new LearningCycle("rejected", version, comparison);
     }

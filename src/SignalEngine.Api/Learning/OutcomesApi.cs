@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Security;
 using SignalEngine.Api.Serving;
 using SignalEngine.Api.Input;
 using SignalEngine.Api.Storage;
@@ -34,6 +35,8 @@ public static class OutcomesApi
     public static IEndpointRouteBuilder MapOutcomes(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/outcomes").WithTags("Online learning")
+            .RequireAuthorization(Policies.Outcomes)
+            .RequireRateLimiting(Limits.Outcomes)
             .MapPost("/", RecordOutcomes)
             .WithName("RecordOutcomes")
             .WithSummary("Realised outcomes of earlier signals; each is learned once, and only while online learning is on")

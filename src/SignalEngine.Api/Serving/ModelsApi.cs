@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SignalEngine.Api.Audit;
 using SignalEngine.Api.Learning;
+using SignalEngine.Api.Security;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;
@@ -11,11 +13,16 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/models").WithTags("Models");
+        var group = routes.MapGroup("/models").WithTags("Models")
+            .RequireAuthorization(Policies.Signals)
+            .RequireRateLimiting(Limits.Signals);
+        var admin = routes.MapGroup("/models").WithTags("Models")
+            .RequireAuthorization(Policies.Admin)
+            .RequireRateLimiting(Limits.Admin);
         group.MapGet("/", GetModels)
             .WithName("GetModels")
             .WithSummary("Every version this service has served or built: parent, status (serving, candidate, rejected, retired), shadow metrics");
-        group.MapPost("/{version}/activate", Activate)
+        admin.MapPost("/{version}/activate", Activate)
             .WithName("ActivateModel")
             .WithSummary("Serve a registered version from now on: promote a candidate by hand, or roll back")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,8 +43,9 @@ public static class ModelsApi
         return TypedResults.Ok(await registry.AllAsync(cancellationToken));
     }
 
-    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Activate(string version, ModelLifecycle lifecycle, CancellationToken cancellationToken) =>
-        await lifecycle.ActivateVersionAsync(version, cancellationToken) is { } entry
+    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Activate(
+        string version, HttpContext http, ModelLifecycle lifecycle, CancellationToken cancellationToken) =>
+        await lifecycle.ActivateVersionAsync(version, AuditContext.Of(http), cancellationToken) is { } entry
             ? TypedResults.Ok(entry)
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound, title: "Model version not found",

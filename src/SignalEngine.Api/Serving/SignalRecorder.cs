@@ -46,7 +46,7 @@ public sealed class SignalRecorder(ISignalStore store, IAuditLog audit, ILogger<
 
     public async Task<bool> TryRecordAsync(IReadOnlyList<SignalRecord> records, HttpContext http, CancellationToken cancellationToken)
     {
-        var context = new AuditContext(http.TraceIdentifier, Activity.Current?.TraceId.ToString());
+        var context = AuditContext.Of(http);
         var audited = false;
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Security;
 using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
 using SignalEngine.Api.Input;
@@ -11,7 +12,9 @@ public static class SignalsApi
 {
     public static IEndpointRouteBuilder MapSignals(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/signals").WithTags("Signals");
+        var group = routes.MapGroup("/signals").WithTags("Signals")
+            .RequireAuthorization(Policies.Signals)
+            .RequireRateLimiting(Limits.Signals);
 
         group.MapPost("/", CreateSignals)
             .WithName("CreateSignals")
