@@ -23,6 +23,12 @@ public interface IAuditLog
     /// </summary>
     void ModelEvent(string kind, string version, string? other, string reason, AuditContext context);
 
+    /// <summary>
+    /// One "outcome.recorded" event per newly recorded outcome: the signal (or labelled bar) id, the label, and the key
+    /// that supplied it. Throws <see cref="AuditWriteException"/> on failure.
+    /// </summary>
+    void OutcomesRecorded(IReadOnlyList<(Guid Id, SignalEngine.Labels.SignalAction Label, bool OfASignal)> outcomes, AuditContext context);
+
     /// <summary>True when the audit file of today can be opened for appending now.</summary>
     bool IsWritable();
 }

@@ -67,6 +67,20 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
             new LogEventProperty("OtherVersion", new ScalarValue(other)),
             new LogEventProperty("Reason", new ScalarValue(reason)));
 
+    private static readonly MessageTemplate Outcome = new MessageTemplateParser()
+        .Parse("Outcome {Label} recorded for {SignalId} by {ApiKey}");
+
+    public void OutcomesRecorded(IReadOnlyList<(Guid Id, SignalEngine.Labels.SignalAction Label, bool OfASignal)> outcomes, AuditContext context)
+    {
+        foreach (var (id, label, ofASignal) in outcomes)
+        {
+            Write(Outcome, context, id,
+                new LogEventProperty("Event", new ScalarValue("outcome.recorded")),
+                new LogEventProperty("Label", new ScalarValue(label.ToString().ToLowerInvariant())),
+                new LogEventProperty("Source", new ScalarValue(ofASignal ? "signal" : "labelled-bar")));
+        }
+    }
+
     public bool IsWritable() => _sink.IsWritable();
 
     public void Dispose()

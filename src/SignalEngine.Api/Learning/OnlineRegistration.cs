@@ -20,6 +20,7 @@ public static class OnlineRegistration
         });
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelLifecycle>();
+        services.AddSingleton<OutcomeRecorder>();
         services.AddHostedService<OutcomeStoreStartup>();
         services.AddSingleton<OnlineLearner>();
         services.AddHostedService(provider => provider.GetRequiredService<OnlineLearner>());

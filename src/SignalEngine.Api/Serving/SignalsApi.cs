@@ -70,7 +70,11 @@ public static class SignalsApi
             return TypedResults.ValidationProblem(errors, title: "The feature batch is invalid", detail: "nothing was scored or stored");
         }
 
-        var results = model.Pipeline.Run(batch.Items);
+        var results = Score(model.Pipeline, batch.Items, out var unscorable);
+        if (unscorable is not null)
+        {
+            return TypedResults.ValidationProblem(unscorable, title: "The feature batch cannot be scored", detail: "nothing was stored");
+        }
         var records = SignalRecorder.Prepare(results, model.Bundle.Schema, out var unserviceable);
         if (unserviceable is not null)
         {
@@ -85,6 +89,39 @@ public static class SignalsApi
         }
         return TypedResults.Ok(new SignalBatch(results.Select(r => r.Signal).ToArray()));
     }
+
+    /// <summary>
+    /// The batch's results; or, when a stage refuses an input it was given (extreme but finite values can drive a
+    /// model's arithmetic out of range), the items it refuses, each scored alone to find them, as that item's problem.
+    /// </summary>
+    private static IReadOnlyList<PipelineResult> Score(SignalPipeline pipeline, IReadOnlyList<SignalInput> items, out IDictionary<string, string[]>? errors)
+    {
+        errors = null;
+        try
+        {
+            return pipeline.Run(items);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                try
+                {
+                    pipeline.Run([items[i]]);
+                }
+                catch (Exception item) when (IsRefusal(item))
+                {
+                    errors[$"items[{i}]"] = [$"the model cannot score this item ({item.Message.ReplaceLineEndings(" ")}); check it for extreme feature values"];
+                }
+            }
+            if (errors.Count == 0) errors["items"] = [$"the model cannot score this batch: {e.Message.ReplaceLineEndings(" ")}"];
+            return [];
+        }
+    }
+
+    private static bool IsRefusal(Exception e) =>
+        e is ArgumentException or ArithmeticException or InvalidOperationException or System.Runtime.InteropServices.ExternalException;
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSignal(string id, ISignalStore store, CancellationToken cancellationToken) =>
         await FindAsync(id, store, cancellationToken) is { } record
