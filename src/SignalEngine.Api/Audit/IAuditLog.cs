@@ -29,8 +29,11 @@ public interface IAuditLog
     /// </summary>
     void OutcomesRecorded(IReadOnlyList<(Guid Id, SignalEngine.Labels.SignalAction Label, bool OfASignal)> outcomes, AuditContext context);
 
-    /// <summary>True when the audit file of today can be opened for appending now.</summary>
+    /// <summary>True when the audit file of today can be appended to now (after a failed write: a probe write succeeded).</summary>
     bool IsWritable();
+
+    /// <summary>Every audit file of this log, oldest first.</summary>
+    IReadOnlyList<string> Files();
 }
 
 /// <summary>The request an audit event belongs to, and the name of the API key that made it (null for the service itself).</summary>
