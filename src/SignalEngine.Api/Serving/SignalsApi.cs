@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Security;
 using SignalEngine.Api.Storage;
@@ -39,10 +40,13 @@ public static class SignalsApi
         return routes;
     }
 
-    private static async Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> CreateSignals(
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateSignals(
         HttpRequest request,
         ActiveBundle active,
         SignalRecorder recorder,
+        IdempotencyStore idempotency,
         IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
     {
@@ -62,6 +66,74 @@ public static class SignalsApi
                 detail: $"the body is larger than {limits.MaxRequestBodyBytes} bytes; split the batch");
         }
 
+        Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> Run() => ScoreAndRecordAsync(body, request, active, recorder, limits, cancellationToken);
+        if (request.Headers[IdempotencyKeyHeader] is not { Count: > 0 } key) return Widen(await Run());
+        return await Idempotent(key.ToString(), body, request.HttpContext, idempotency, TimeSpan.FromSeconds(limits.IdempotencyWindowSeconds), Run, cancellationToken);
+    }
+
+    /// <summary>
+    /// A POST /signals with an Idempotency-Key: the first request with the key (per API key) runs and its answer is kept;
+    /// a retry with the same body gets that answer again (same ids), one still running is waited for, and one with
+    /// another body is refused. A refused or failed first request releases the key, so its retry runs afresh.
+    /// </summary>
+    private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Idempotent(
+        string key, ReadOnlyMemory<byte> body, HttpContext http, IdempotencyStore idempotency, TimeSpan window,
+        Func<Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>>> run, CancellationToken cancellationToken)
+    {
+        if (key.Length > 200 || key.Any(c => c is < '!' or > '~'))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] = ["at most 200 printable ASCII characters, no spaces"] });
+        }
+        var caller = http.User.Identity?.Name ?? "";
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body.Span));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var claim = await idempotency.ClaimAsync(caller, key, hash, window, cancellationToken);
+            switch (claim.State)
+            {
+                case IdempotencyState.Answered:
+                    http.Response.Headers["Idempotent-Replayed"] = "true";
+                    return TypedResults.Text(claim.Answer!, "application/json");
+                case IdempotencyState.Mismatch:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                        detail: "this Idempotency-Key was sent before with a different body; use a new key for a new batch");
+                case IdempotencyState.InFlight when DateTimeOffset.UtcNow < deadline:
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                    continue;
+                case IdempotencyState.InFlight:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Still being answered",
+                        detail: "a request with this Idempotency-Key is still being answered; retry with the same key later");
+            }
+            Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result;
+            try
+            {
+                result = await run();
+            }
+            catch
+            {
+                await idempotency.ReleaseAsync(caller, key, CancellationToken.None);
+                throw;
+            }
+            // Past this point the signals exist: the answer is kept even if the client has gone.
+            if (result.Result is Ok<SignalBatch> { Value: { } batch }) await idempotency.AnswerAsync(caller, key, JsonSerializer.Serialize(batch, ApiDefaults.Json), CancellationToken.None);
+            else await idempotency.ReleaseAsync(caller, key, CancellationToken.None);
+            return Widen(result);
+        }
+    }
+
+    private static Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Widen(Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result) =>
+        result.Result switch
+        {
+            Ok<SignalBatch> ok => ok,
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException($"unexpected result {result.Result.GetType().Name}"),
+        };
+
+    private static async Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> ScoreAndRecordAsync(
+        ReadOnlyMemory<byte> body, HttpRequest request, ActiveBundle active, SignalRecorder recorder, ApiOptions limits, CancellationToken cancellationToken)
+    {
         // One model for the whole request, even if another is activated meanwhile.
         var model = active.Current;
         var batch = FeatureBatchReader.Read(body, model.Bundle.Schema, limits.MaxBatchItems);
