@@ -11,6 +11,7 @@ public static class OnlineRegistration
     public static IServiceCollection AddOnlineLearning(this IServiceCollection services)
     {
         services.AddOptions<OnlineOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PromotionOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -30,6 +30,7 @@ public sealed class OnlineLifecycleTests : IClassFixture<SmallBundleFixture>, ID
         _app = new SignalEngineApplication(fixture.Directory, settings: new Dictionary<string, string?>
         {
             ["OnlineLearning:EveryOutcomes"] = "20",
+            ["OnlineLearning:MinimumHeldOutOutcomes"] = "10",
             ["OnlineLearning:HoldoutShare"] = "0.5",
             ["OnlineLearning:LogLossMargin"] = "0",
             ["OnlineLearning:PrecisionMargin"] = "1",
