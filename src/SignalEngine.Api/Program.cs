@@ -33,15 +33,12 @@ builder.Services.AddSignalsSwagger();
 var app = builder.Build();
 
 app.UseGatewaySupport();
-app.UseResponseHeaders();
+app.UseResponseHeaders(); // nosniff on every answer
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSerilogRequestLogging();
 app.UseSignalsSwagger();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();     // after authorization: budgets are per key
-app.UseRequestTimeouts();
+app.UseRequestPolicies(); // who calls, may they, within their budget and time
 
 app.MapSignals();
 app.MapModels();

@@ -48,6 +48,19 @@ public static class RequestLimits
         return services;
     }
 
+    /// <summary>
+    /// Authentication, the groups' authorization policies, then their rate limits (after authorization: budgets are per
+    /// key, and a caller without one is refused before spending anyone's), then the request time limit.
+    /// </summary>
+    public static WebApplication UseRequestPolicies(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        return app;
+    }
+
     /// <summary>Headers every answer carries: browsers must not sniff a JSON or SVG answer into something else.</summary>
     public static WebApplication UseResponseHeaders(this WebApplication app)
     {
