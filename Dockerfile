@@ -39,10 +39,12 @@ COPY --from=build /app ./
 # Pipeline__BundlePath at it (docs/DEPLOY.md).
 COPY models/default ./models/default
 COPY models/close ./models/close
-# One port. Audit files carry the host (container) name: replicas sharing the audit volume never append to one file.
+# One port. With no Auth__Keys the first start writes an admin key to the writable state folder (mode 0600).
+# Audit files carry the host (container) name: replicas sharing the audit volume never append to one file.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Pipeline__BundlePath=/app/models/default \
     Storage__SqlitePath=/var/lib/signalengine/signals.db \
+    Auth__GeneratedKeyPath=/var/lib/signalengine/admin.key \
     Audit__Path=/var/log/signalengine/audit/audit-{host}-.json
 RUN mkdir -p /var/lib/signalengine/candidates /var/log/signalengine/audit /models \
     && chown -R "$APP_UID" /var/lib/signalengine /var/log/signalengine

@@ -36,7 +36,11 @@ elapsed() { echo "$(( SECONDS - $1 )) s"; }
 # shellcheck source=scripts/docker-engine.sh
 source scripts/docker-engine.sh
 
+# One admin key for the compose replicas (docker-compose.yml requires its hash); the lone container generates its own.
+api_key=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+auth="Authorization: Bearer $api_key"
 compose() {
+  SIGNALENGINE_API_KEY_SHA256=$(printf %s "$api_key" | sha256sum | cut -d' ' -f1) \
   SIGNALENGINE_POSTGRES_IMAGE=localhost/postgres:15 SIGNALENGINE_GATEWAY_IMAGE=localhost/nginx:1.27 \
   SIGNALENGINE_PROMETHEUS_IMAGE=localhost/prometheus:2 SIGNALENGINE_PORT=127.0.0.1:$gateway_port \
   SIGNALENGINE_PROMETHEUS_PORT=$prometheus_port SIGNALENGINE_ONLINE_LEARNING=true SIGNALENGINE_LEARN_EVERY=20 \
@@ -118,7 +122,16 @@ else
   fail "the service's uid is '${uid:-unknown}' (image user '$user'), not a non-root user"
 fi
 
-code=$(curl -s -m 60 -o "$work/image-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+# No key configured: the service generated an admin key at first start, in a file only its user may read.
+lone_key=$(docker exec "$project-image" cat /var/lib/signalengine/admin.key 2>/dev/null)
+mode=$(docker exec "$project-image" stat -c %a /var/lib/signalengine/admin.key 2>/dev/null)
+if [ -n "$lone_key" ] && [ "$mode" = 600 ]; then
+  pass "with no key configured the container generated an admin key (mode $mode) and logs only its path"
+else
+  fail "no generated admin key in /var/lib/signalengine/admin.key (mode '${mode:-none}')"
+fi
+docker logs "$project-image" 2>&1 | grep -qF -- "$lone_key" && [ -n "$lone_key" ] && fail "the generated key appears in the container log"
+code=$(curl -s -H "Authorization: Bearer $lone_key" -m 60 -o "$work/image-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' \
   --data-binary "@$work/body.json" "http://127.0.0.1:$port/signals")
 scored=$(jq '[.signals[].stages.sequence[]? | select(.abstained == false and .probabilityUp != null)] | length' "$work/image-signals.json" 2>/dev/null)
 count=$(jq '.signals | length' "$work/image-signals.json" 2>/dev/null)
@@ -167,9 +180,9 @@ replica_ip() { docker inspect --format '{{range .NetworkSettings.Networks}}{{.IP
 pg() { compose exec -T db psql -X -q -v ON_ERROR_STOP=1 -U signalengine -d signalengine "$@"; }
 
 post() { # output file [path] -> prints the HTTP status
-  curl -s -m 120 -o "$1" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/body.json" "$gateway/signalengine${2:-/}signals"
+  curl -s -H "$auth" -m 120 -o "$1" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/body.json" "$gateway/signalengine${2:-/}signals"
 }
-state() { curl -s -m 10 "http://$(replica_ip "$1"):8080/models/replica"; } # container -> GET /models/replica of that replica
+state() { curl -s -H "$auth" -m 10 "http://$(replica_ip "$1"):8080/models/replica"; } # container -> GET /models/replica of that replica
 serving() { state "$1" | jq -r '.serving // empty' 2>/dev/null; }
 learner() { state "$1" | jq -r 'if has("learner") then .learner | tostring else empty end' 2>/dev/null; }
 eventually() { # seconds command... : true once the command succeeds within the bound
@@ -193,7 +206,7 @@ fi
 # Two models behind one gateway: each path reaches its own bundle.
 ohlcv_version=$(jq -r .version models/default/manifest.json); close_version=$(jq -r .version models/close/manifest.json)
 code_ohlcv=$(post "$work/ohlcv.json" /ohlcv/)
-code_close=$(curl -s -m 120 -o "$work/close-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/close.json" "$gateway/signalengine/close/signals")
+code_close=$(curl -s -H "$auth" -m 120 -o "$work/close-signals.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/close.json" "$gateway/signalengine/close/signals")
 got_ohlcv=$(jq -r '[.signals[].modelVersion] | unique | join(",")' "$work/ohlcv.json" 2>/dev/null)
 got_close=$(jq -r '[.signals[].modelVersion] | unique | join(",")' "$work/close-signals.json" 2>/dev/null)
 if [ "$code_ohlcv" = 200 ] && [ "$code_close" = 200 ] && [ "$got_ohlcv" = "$ohlcv_version" ] && [ "$got_close" = "$close_version" ]; then
@@ -213,10 +226,10 @@ else
 fi
 for n in 1 2 3; do post "$work/seed-$n.json" /ohlcv/ >/dev/null; done
 jq -r '.signals[].id' "$work"/seed-*.json | head -n 24 | jq -R '{signalId: ., label: "hold"}' | jq -s '{outcomes: .}' > "$work/outcomes.json"
-curl -s -m 30 -o "$work/outcomes-receipt.json" -H 'Content-Type: application/json' --data-binary "@$work/outcomes.json" \
+curl -s -H "$auth" -m 30 -o "$work/outcomes-receipt.json" -H 'Content-Type: application/json' --data-binary "@$work/outcomes.json" \
   "http://$(replica_ip "$leader"):8080/outcomes"
 registered_candidate() { # the learned version, once the registry has one
-  candidate=$(curl -s -m 10 "http://$(replica_ip "$other"):8080/models" | jq -r --arg v "$ohlcv_version" '[.[] | select(.version != $v)][0].version // empty' 2>/dev/null)
+  candidate=$(curl -s -H "$auth" -m 10 "http://$(replica_ip "$other"):8080/models" | jq -r --arg v "$ohlcv_version" '[.[] | select(.version != $v)][0].version // empty' 2>/dev/null)
   [ -n "$candidate" ]
 }
 if eventually 180 registered_candidate; then
@@ -227,14 +240,14 @@ fi
 if [ -n "${candidate:-}" ]; then
   target=$([ "$(serving "$other")" = "$candidate" ] && echo "$ohlcv_version" || echo "$candidate")
   activated_at=$SECONDS
-  code=$(curl -s -m 60 -o "$work/activate.json" -w '%{http_code}' -X POST "http://$(replica_ip "$other"):8080/models/$target/activate")
+  code=$(curl -s -H "$auth" -m 60 -o "$work/activate.json" -w '%{http_code}' -X POST "http://$(replica_ip "$other"):8080/models/$target/activate")
   both_serve() { [ "$(serving "$leader")" = "$target" ] && [ "$(serving "$other")" = "$target" ]; }
   if [ "$code" = 200 ] && eventually 30 both_serve; then
     pass "activated $target on replica ${other:0:12}: both replicas serve it $((SECONDS - activated_at)) s later (bound 30 s)"
   else
     fail "activated $target on ${other:0:12} (HTTP $code): replicas serve '$(serving "$leader")' and '$(serving "$other")' after 30 s"
   fi
-  if [ "$(curl -s -m 10 "http://$(replica_ip "$(compose ps -q api-close)"):8080/models/current" | jq -r .version)" = "$close_version" ]; then
+  if [ "$(curl -s -H "$auth" -m 10 "http://$(replica_ip "$(compose ps -q api-close)"):8080/models/current" | jq -r .version)" = "$close_version" ]; then
     pass "the close-only service keeps its own model ($close_version): one registry per model service"
   else
     fail "the close-only service no longer serves $close_version after an activation on the OHLCV service"
@@ -298,7 +311,7 @@ else
   fail "audit: $once of $acked acknowledged signals issued in exactly one file ($files files), $voided voided"
 fi
 # The surviving replica takes the learner over (the lease went with the killed replica's database session).
-if eventually 30 sh -c "curl -s -m 5 http://$(replica_ip "$other"):8080/models/replica | grep -q '\"learner\":true'"; then
+if eventually 30 sh -c "curl -s -H '$auth' -m 5 http://$(replica_ip "$other"):8080/models/replica | grep -q '\"learner\":true'"; then
   pass "after the learner's replica was killed, replica ${other:0:12} holds the learner lease"
 else
   fail "replica ${other:0:12} did not take the learner lease over within 30 s of the kill"

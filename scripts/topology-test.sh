@@ -63,6 +63,10 @@ dotnet "$cli" features --data data/ttrc.csv --bundle models/default --last 2 --o
   || die "features: cannot build a request body from data/ttrc.csv ($(cat "$work/features.err"))"
 
 # --- two replicas, as the compose file configures them --------------------------------------------------------------
+# One API key both replicas know (Auth:Keys); every request of this test sends it.
+api_key="topology-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+api_key_sha256=$(printf %s "$api_key" | sha256sum | cut -d' ' -f1)
+curl() { command curl -H "Authorization: Bearer $api_key" "$@"; }
 start_replica() { # index
   local i=$1
   mkdir -p "$work/replica$i"
@@ -72,6 +76,7 @@ start_replica() { # index
       Storage__Provider=postgres \
       Storage__PostgresConnectionString="$connection" \
       Audit__Path="$work/audit/audit-replica$i-.json" \
+      Auth__Keys__0__Name=topology Auth__Keys__0__Sha256="$api_key_sha256" Auth__Keys__0__Roles__0=signals \
       dotnet "$root/$api" >"$work/replica$i.log" 2>&1 ) &
   pids+=($!)
   replica_pid[$i]=$!

@@ -2,11 +2,11 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Learning;
 using SignalEngine.Api.Metrics;
-using SignalEngine.Api.Models;
-using SignalEngine.Api.Online;
 using SignalEngine.Api.Replicas;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Security;
+using SignalEngine.Api.Serving;
 using SignalEngine.Api.Storage;
 
 // The container's HEALTHCHECK: a readiness probe of the running service, no host of its own.
@@ -19,6 +19,8 @@ builder.Configuration.AddDefaultsFromBinaries();
 builder.Services.AddAppLogging(builder.Configuration);
 builder.Services.AddApiDefaults();
 builder.Services.AddGatewaySupport(); // X-Forwarded-* from the gateway, the /signalengine sub-path
+builder.Services.AddApiKeys();         // who calls, with which roles; a first-start admin key when none is configured
+builder.Services.AddRequestLimits();   // per-key rate limits, request timeouts, body limit, no Server banner
 
 // The bundle is loaded and checked at start: a bad path or artifact stops the process, not the first request.
 builder.Services.AddSignalPipeline();
@@ -34,10 +36,12 @@ builder.Services.AddSignalsSwagger();
 var app = builder.Build();
 
 app.UseGatewaySupport();
+app.UseResponseHeaders(); // nosniff on every answer
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSerilogRequestLogging();
 app.UseSignalsSwagger();
+app.UseRequestPolicies(); // who calls, may they, within their budget and time
 
 app.MapSignals();
 app.MapModels();

@@ -13,6 +13,7 @@ public static class AuditRegistration
             var options = provider.GetRequiredService<IOptions<AuditOptions>>().Value;
             return new SerilogAuditLog(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.ResolvedPath));
         });
+        services.AddHostedService<AuditReconciliation>(); // after the store's start-up, which AddSignalStore registered first
         return services;
     }
 }

@@ -23,11 +23,24 @@ public interface IAuditLog
     /// </summary>
     void ModelEvent(string kind, string version, string? other, string reason, AuditContext context);
 
-    /// <summary>True when the audit file of today can be opened for appending now.</summary>
+    /// <summary>
+    /// One "outcome.recorded" event per newly recorded outcome: the signal (or labelled bar) id, the label, and the key
+    /// that supplied it. Throws <see cref="AuditWriteException"/> on failure.
+    /// </summary>
+    void OutcomesRecorded(IReadOnlyList<(Guid Id, SignalEngine.Labels.SignalAction Label, bool OfASignal)> outcomes, AuditContext context);
+
+    /// <summary>True when the audit file of today can be appended to now (after a failed write: a probe write succeeded).</summary>
     bool IsWritable();
+
+    /// <summary>Every audit file of this log, oldest first.</summary>
+    IReadOnlyList<string> Files();
 }
 
-/// <summary>The request an audit event belongs to.</summary>
-public sealed record AuditContext(string RequestId, string? TraceId);
+/// <summary>The request an audit event belongs to, and the name of the API key that made it (null for the service itself).</summary>
+public sealed record AuditContext(string RequestId, string? TraceId, string? ApiKey = null)
+{
+    public static AuditContext Of(HttpContext http) =>
+        new(http.TraceIdentifier, System.Diagnostics.Activity.Current?.TraceId.ToString(), http.User.Identity?.Name);
+}
 
 public sealed class AuditWriteException(string message, Exception inner) : Exception(message, inner);

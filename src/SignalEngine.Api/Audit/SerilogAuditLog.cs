@@ -45,6 +45,7 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
                 new LogEventProperty("Explanation", FromJson(record.ExplanationJson)),
                 new LogEventProperty("Input", FromJson(record.InputJson)));
         }
+        Sync();
     }
 
     public void SignalsVoided(IReadOnlyList<Guid> ids, string reason, AuditContext context)
@@ -55,19 +56,54 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
                 new LogEventProperty("Event", new ScalarValue("signal.voided")),
                 new LogEventProperty("Reason", new ScalarValue(reason)));
         }
+        Sync();
     }
 
     private static readonly MessageTemplate Model = new MessageTemplateParser()
         .Parse("Model {ModelVersion} {Event}: {Reason}");
 
-    public void ModelEvent(string kind, string version, string? other, string reason, AuditContext context) =>
+    public void ModelEvent(string kind, string version, string? other, string reason, AuditContext context)
+    {
         Write(Model, context, Guid.Empty,
             new LogEventProperty("Event", new ScalarValue(kind)),
             new LogEventProperty("ModelVersion", new ScalarValue(version)),
             new LogEventProperty("OtherVersion", new ScalarValue(other)),
             new LogEventProperty("Reason", new ScalarValue(reason)));
+        Sync();
+    }
+
+    private static readonly MessageTemplate Outcome = new MessageTemplateParser()
+        .Parse("Outcome {Label} recorded for {SignalId} by {ApiKey}");
+
+    public void OutcomesRecorded(IReadOnlyList<(Guid Id, SignalEngine.Labels.SignalAction Label, bool OfASignal)> outcomes, AuditContext context)
+    {
+        foreach (var (id, label, ofASignal) in outcomes)
+        {
+            Write(Outcome, context, id,
+                new LogEventProperty("Event", new ScalarValue("outcome.recorded")),
+                new LogEventProperty("Label", new ScalarValue(label.ToString().ToLowerInvariant())),
+                new LogEventProperty("Source", new ScalarValue(ofASignal ? "signal" : "labelled-bar")));
+        }
+        Sync();
+    }
 
     public bool IsWritable() => _sink.IsWritable();
+
+    /// <summary>Every audit file this log writes, oldest first.</summary>
+    public IReadOnlyList<string> Files() => _sink.Files();
+
+    /// <summary>Events written so far are on the disk (fsync) before the caller goes on, for example to commit the store.</summary>
+    private void Sync()
+    {
+        try
+        {
+            _sink.Sync();
+        }
+        catch (Exception e)
+        {
+            throw new AuditWriteException($"audit sync failed: {e.Message}", e);
+        }
+    }
 
     public void Dispose()
     {
@@ -82,6 +118,7 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
             new("SignalId", new ScalarValue(id.ToString("D"))),
             new("RequestId", new ScalarValue(context.RequestId)),
             new("TraceId", new ScalarValue(context.TraceId)),
+            new("ApiKey", new ScalarValue(context.ApiKey)),
         ];
         try
         {

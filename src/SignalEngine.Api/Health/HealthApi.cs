@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Models;
+using SignalEngine.Api.Serving;
 using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Health;
@@ -25,9 +25,11 @@ public static class HealthApi
     {
         // Liveness runs no check: the process answers, so it need not be restarted.
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .WithTags("Health");
+            .WithTags("Health")
+            .AllowAnonymous();
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync })
-            .WithTags("Health");
+            .WithTags("Health")
+            .AllowAnonymous();
         return routes;
     }
 

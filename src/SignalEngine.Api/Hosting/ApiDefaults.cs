@@ -16,6 +16,10 @@ public static class ApiDefaults
     {
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        // A request the server itself refuses (a body over Kestrel's limit, a malformed request line) keeps its own
+        // status; everything else unexpected is a 500 ProblemDetails without a stack trace.
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
         // Swashbuckle describes schemas from MVC's JSON options: the same settings, so "buy" is documented as sent.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Configure(o.JsonSerializerOptions));

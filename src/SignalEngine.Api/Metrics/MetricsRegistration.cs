@@ -25,7 +25,9 @@ public static class MetricsRegistration
     {
         // Created now, not on the first outcome: its gauges (the serving version, the lease) are observed from the start.
         routes.ServiceProvider.GetRequiredService<OnlineMetrics>();
-        routes.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        // Scraped from inside the deployment's network (the gateway does not route it); the series carry low-cardinality
+        // tags only (stage, action, model version, reason), never ids, instruments or keys.
+        routes.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription().AllowAnonymous();
         return routes;
     }
 }

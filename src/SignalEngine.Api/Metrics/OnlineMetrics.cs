@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using SignalEngine.Api.Models;
+using SignalEngine.Api.Serving;
 using SignalEngine.Api.Replicas;
 
 namespace SignalEngine.Api.Metrics;

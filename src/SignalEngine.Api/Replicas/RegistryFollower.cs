@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Learning;
 
 namespace SignalEngine.Api.Replicas;
 

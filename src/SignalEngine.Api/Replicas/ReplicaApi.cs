@@ -1,5 +1,6 @@
+using SignalEngine.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SignalEngine.Api.Models;
+using SignalEngine.Api.Serving;
 
 namespace SignalEngine.Api.Replicas;
 
@@ -17,7 +18,8 @@ public static class ReplicaApi
         routes.MapGet("/models/replica", GetReplica)
             .WithTags("Models")
             .WithName("GetReplica")
-            .WithSummary("This replica: the version it serves, the registry's serving version, whether it runs the online learner");
+            .WithSummary("This replica: the version it serves, the registry's serving version, whether it runs the online learner")
+            .RequireAuthorization(Policies.Signals);
         return routes;
     }
 

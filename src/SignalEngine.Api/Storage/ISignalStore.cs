@@ -15,6 +15,17 @@ public interface ISignalStore
     /// <summary>The stored signal, or null for an unknown id.</summary>
     Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>The stored signals among <paramref name="ids"/>, by id (unknown ids are absent): one query, not one per id.</summary>
+    async Task<IReadOnlyDictionary<Guid, SignalRecord>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, SignalRecord>();
+        foreach (var id in ids)
+        {
+            if (await GetAsync(id, cancellationToken) is { } record) found[id] = record;
+        }
+        return found;
+    }
+
     /// <summary>True when the store answers a query now.</summary>
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
 }

@@ -77,6 +77,22 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         return SignalRow.Read(reader);
     }
 
+    public async Task<IReadOnlyDictionary<Guid, SignalRecord>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, SignalRecord>();
+        if (ids.Count == 0) return found;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(Select.Replace("id = @id", "id = ANY(@ids)", StringComparison.Ordinal), connection);
+        command.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, ids.Select(id => id.ToString("D")).Distinct().ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = SignalRow.Read(reader);
+            found[record.Id] = record;
+        }
+        return found;
+    }
+
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try

@@ -86,6 +86,26 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
         return SignalRow.Read(reader);
     }
 
+    public async Task<IReadOnlyDictionary<Guid, SignalRecord>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, SignalRecord>();
+        await using var connection = await OpenAsync(cancellationToken);
+        // SQLite caps the parameters of one statement (999 in older builds): one query per 900 ids.
+        foreach (var chunk in ids.Distinct().Chunk(900))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Select.Replace("id = @id", $"id IN ({string.Join(", ", chunk.Select((_, i) => $"@id{i}"))})", StringComparison.Ordinal);
+            for (var i = 0; i < chunk.Length; i++) command.Parameters.AddWithValue($"@id{i}", chunk[i].ToString("D"));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var record = SignalRow.Read(reader);
+                found[record.Id] = record;
+            }
+        }
+        return found;
+    }
+
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try

@@ -17,17 +17,25 @@ public static class StorageRegistration
                 ? new PostgresSignalStore(options.PostgresConnectionString!)
                 : new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
         });
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.IsPostgres
+                ? IdempotencyStore.Postgres(options.PostgresConnectionString!)
+                : IdempotencyStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
+        });
         services.AddHostedService<StoreStartup>();
         return services;
     }
 
-    private sealed class StoreStartup(ISignalStore store) : IHostedService
+    private sealed class StoreStartup(ISignalStore store, IdempotencyStore idempotency) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             try
             {
                 await store.InitializeAsync(cancellationToken);
+                await idempotency.InitializeAsync(cancellationToken);
             }
             catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or TimeoutException)
             {

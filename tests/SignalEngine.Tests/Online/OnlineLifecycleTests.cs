@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Learning;
+using SignalEngine.Api.Storage;
 using SignalEngine.Online;
 using SignalEngine.Tests.Api.Support;
 using SignalEngine.Tests.Evaluation;
@@ -29,6 +30,7 @@ public sealed class OnlineLifecycleTests : IClassFixture<SmallBundleFixture>, ID
         _app = new SignalEngineApplication(fixture.Directory, settings: new Dictionary<string, string?>
         {
             ["OnlineLearning:EveryOutcomes"] = "20",
+            ["OnlineLearning:MinimumHeldOutOutcomes"] = "10",
             ["OnlineLearning:HoldoutShare"] = "0.5",
             ["OnlineLearning:LogLossMargin"] = "0",
             ["OnlineLearning:PrecisionMargin"] = "1",

@@ -1,4 +1,4 @@
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Storage;
 using SignalEngine.Labels;
 using SignalEngine.Tests.Api.Support;
 

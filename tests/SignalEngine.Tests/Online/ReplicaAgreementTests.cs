@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Learning;
 using SignalEngine.Tests.Api.Support;
 using SignalEngine.Tests.Evaluation;
 using SignalEngine.Tests.Support;

@@ -143,6 +143,8 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         return [weights, metadata];
     }
 
+    public const string NotFiniteReason = "abstained: the model's output is not a finite number (extreme feature values in the window)";
+
     public IReadOnlyList<SequenceRefinerResult> Refine(IReadOnlyList<double[][]?> windows)
     {
         ArgumentNullException.ThrowIfNull(windows);
@@ -166,7 +168,11 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         var logits = Logits(_scaler.Transform(present.Select(i => windows[i]!).ToArray(), WindowLength), present.Count);
         for (var k = 0; k < present.Count; k++)
         {
-            results[present[k]] = new SequenceRefinerResult(Model.Name, Sigmoid(logits[k]), null);
+            // Extreme but finite inputs can overflow the network; such an output abstains, visibly, rather than reach stage 3.
+            var probability = Sigmoid(logits[k]);
+            results[present[k]] = double.IsFinite(probability)
+                ? new SequenceRefinerResult(Model.Name, probability, null)
+                : new SequenceRefinerResult(Model.Name, null, NotFiniteReason);
         }
         return results;
     }

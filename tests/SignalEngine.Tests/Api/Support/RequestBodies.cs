@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Serving;
+using SignalEngine.Api.Input;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 

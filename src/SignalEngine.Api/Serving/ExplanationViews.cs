@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
 using SignalEngine.Api.Storage;
 using SignalEngine.Explanations;
 using SignalEngine.Labels;
 using SignalEngine.Stages.TreeFilter;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 /// <summary>
 /// The other views of a stored explanation: a LIME surrogate of stage 1 computed on request, and a waterfall

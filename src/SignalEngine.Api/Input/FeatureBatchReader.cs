@@ -4,7 +4,7 @@ using System.Text.Json;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Input;
 
 /// <summary>A parsed feature batch: the items in order, or every problem found keyed by the field ("items[3].features.rsi_14").</summary>
 public sealed record FeatureBatchParse(IReadOnlyList<SignalInput> Items, IDictionary<string, string[]>? Errors)
@@ -21,24 +21,24 @@ public static class FeatureBatchReader
     public const string Missing = "missing";
     public const string UnknownFeature = "unknown feature";
     public const string UnknownField = "unknown field";
-    public const string Duplicate = "duplicate";
+    public const string Duplicate = JsonBody.Duplicate;
     public const string NotFinite = "must be a finite number";
     public const string NotANumber = "must be a number";
     public const string NotATimestamp = "must be an ISO-8601 timestamp, e.g. 2024-01-02T15:30:00Z";
-    public const int MaxErrors = 100;
+    public const int MaxErrors = InputErrors.MaxErrors;
     private const int MaxInstrumentLength = 200;
 
     public static FeatureBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems)
     {
-        var errors = new Errors();
-        using var document = Parse(body, errors);
-        if (document is null) return errors.Result();
+        var errors = new InputErrors();
+        using var document = JsonBody.Parse(body, errors);
+        if (document is null) return Failed(errors);
 
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors.Add("body", "must be a JSON object with an \"items\" array");
-            return errors.Result();
+            return Failed(errors);
         }
         JsonElement? items = null;
         foreach (var property in root.EnumerateObject())
@@ -49,15 +49,14 @@ public static class FeatureBatchReader
         if (items is not { ValueKind: JsonValueKind.Array } array)
         {
             errors.Add("items", items is null ? Missing : "must be an array");
-            return errors.Result();
+            return Failed(errors);
         }
         var count = array.GetArrayLength();
         if (count == 0) errors.Add("items", "empty batch: send at least one item");
         if (count > maxItems) errors.Add("items", $"too many items: {count}, at most {maxItems} per batch");
-        if (errors.Any) return errors.Result();
+        if (errors.Any) return Failed(errors);
 
-        var columns = new Dictionary<string, int>(schema.Count, StringComparer.Ordinal);
-        for (var f = 0; f < schema.Count; f++) columns[schema.Names[f]] = f;
+        var columns = ColumnsOf(schema);
         var inputs = new List<SignalInput>(count);
         var index = 0;
         foreach (var item in array.EnumerateArray())
@@ -66,31 +65,20 @@ public static class FeatureBatchReader
             if (errors.Full) break;
             index++;
         }
-        return errors.Any ? errors.Result() : new FeatureBatchParse(inputs, null);
+        return errors.Any ? Failed(errors) : new FeatureBatchParse(inputs, null);
     }
 
-    private static JsonDocument? Parse(ReadOnlyMemory<byte> body, Errors errors)
+    /// <summary>The feature columns of <paramref name="schema"/> by name, for <see cref="ReadItem"/>.</summary>
+    internal static Dictionary<string, int> ColumnsOf(FeatureSchema schema)
     {
-        var options = new JsonDocumentOptions { MaxDepth = 16 };
-        try
-        {
-            return JsonDocument.Parse(body, options);
-        }
-        catch (JsonException e)
-        {
-            // Clients that write NaN or Infinity bare (Python's json module does) get the item and field named
-            // rather than a parse position: the literals are quoted, and then rejected as non-finite below.
-            if (NonFiniteLiterals.TryQuote(body.Span, out var quoted))
-            {
-                try { return JsonDocument.Parse(quoted, options); }
-                catch (JsonException) { }
-            }
-            errors.Add("body", $"malformed JSON: {e.Message.ReplaceLineEndings(" ")}");
-            return null;
-        }
+        var columns = new Dictionary<string, int>(schema.Count, StringComparer.Ordinal);
+        for (var f = 0; f < schema.Count; f++) columns[schema.Names[f]] = f;
+        return columns;
     }
 
-    private static SignalInput? ReadItem(JsonElement item, string at, Dictionary<string, int> columns, FeatureSchema schema, Errors errors)
+    /// <summary>One item; a field named <paramref name="extraField"/> is left to the caller (a labelled bar's label).</summary>
+    internal static SignalInput? ReadItem(
+        JsonElement item, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, string? extraField = null)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -145,6 +133,8 @@ public static class FeatureBatchReader
                 case "context":
                     context = ReadContext(property.Value, field, errors);
                     break;
+                case var name when name == extraField:
+                    break;
                 default:
                     errors.Add(field, UnknownField);
                     break;
@@ -158,7 +148,7 @@ public static class FeatureBatchReader
     }
 
     /// <summary>A row of features by name: every schema feature exactly once, nothing else, all finite.</summary>
-    private static double[]? ReadRow(JsonElement element, string at, Dictionary<string, int> columns, FeatureSchema schema, Errors errors)
+    private static double[]? ReadRow(JsonElement element, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -191,7 +181,7 @@ public static class FeatureBatchReader
         return errors.Count > before ? null : row;
     }
 
-    private static double? ReadFinite(JsonElement value, string field, Errors errors)
+    private static double? ReadFinite(JsonElement value, string field, InputErrors errors)
     {
         switch (value.ValueKind)
         {
@@ -219,7 +209,7 @@ public static class FeatureBatchReader
             : null;
     }
 
-    private static MarketContext? ReadContext(JsonElement element, string at, Errors errors)
+    private static MarketContext? ReadContext(JsonElement element, string at, InputErrors errors)
     {
         if (element.ValueKind == JsonValueKind.Null) return null;
         if (element.ValueKind != JsonValueKind.Object)
@@ -256,27 +246,7 @@ public static class FeatureBatchReader
         return new MarketContext(regime, liquidity);
     }
 
-    /// <summary>Errors by field, capped so a hopeless 10,000-item batch does not answer with a megabyte of them.</summary>
-    private sealed class Errors
-    {
-        private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
-
-        public int Count { get; private set; }
-        public bool Any => Count > 0;
-        public bool Full => Count >= MaxErrors;
-
-        public void Add(string field, string message)
-        {
-            if (Full) return;
-            if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
-            messages.Add(message);
-            Count++;
-            if (Full) _byField["errors"] = [$"more than {MaxErrors} problems; the first {MaxErrors} are listed"];
-        }
-
-        public FeatureBatchParse Result() =>
-            new([], _byField.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
-    }
+    private static FeatureBatchParse Failed(InputErrors errors) => new([], errors.ToDictionary());
 }
 
 /// <summary>NaN and Infinity as bare JSON tokens, which JSON does not allow but some clients write.</summary>

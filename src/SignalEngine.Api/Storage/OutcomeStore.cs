@@ -4,11 +4,17 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using SignalEngine.Labels;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Storage;
 
 /// <summary>A realised outcome of a served signal, in arrival order (<see cref="Sequence"/>).</summary>
 /// <param name="InputJson">For a labelled bar sent without a signal: its inputs (a signal's are in the signal store).</param>
-public sealed record OutcomeRecord(long Sequence, Guid SignalId, SignalAction Label, double? ForwardReturn, DateTimeOffset Received, string? UsedBy, string? InputJson = null);
+/// <param name="SuppliedBy">The name of the API key that sent the outcome (null for outcomes stored before keys).</param>
+public sealed record OutcomeRecord(
+    long Sequence, Guid SignalId, SignalAction Label, double? ForwardReturn, DateTimeOffset Received, string? UsedBy, string? InputJson = null, string? SuppliedBy = null)
+{
+    /// <summary>An outcome of one of the service's own signals, not a labelled bar a client made up.</summary>
+    public bool OfASignal => InputJson is null;
+}
 
 /// <summary>
 /// Outcomes and the online learner's state (replay buffer, model registry) in the signal store's database, next to
@@ -30,7 +36,8 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
             forward_return DOUBLE PRECISION NULL,
             received TEXT NOT NULL,
             used_by TEXT NULL,
-            input_json TEXT NULL)
+            input_json TEXT NULL,
+            supplied_by TEXT NULL)
         """,
         "CREATE TABLE IF NOT EXISTS online_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ];
@@ -48,6 +55,15 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     {
         await using var connection = await OpenAsync(cancellationToken);
         foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, cancellationToken);
+        // Tables made before outcomes named their supplier get the column (both databases speak this ALTER).
+        try
+        {
+            await ScalarAsync(connection, null, "SELECT supplied_by FROM outcomes LIMIT 1", cancellationToken);
+        }
+        catch (DbException)
+        {
+            await ExecuteAsync(connection, null, "ALTER TABLE outcomes ADD COLUMN supplied_by TEXT NULL", cancellationToken);
+        }
     }
 
     /// <summary>Records the outcomes whose signal has none yet, in one transaction; returns the ids that were new.</summary>
@@ -56,13 +72,22 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
         RecordAsync(outcomes.Select(o => (o.SignalId, o.Label, o.ForwardReturn, (string?)null)).ToArray(), cancellationToken);
 
     /// <summary>As <see cref="RecordAsync(IReadOnlyList{ValueTuple{Guid, SignalAction, double?}}, CancellationToken)"/>, with inputs for labelled bars.</summary>
+    public Task<IReadOnlyList<Guid>> RecordAsync(
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes, CancellationToken cancellationToken) =>
+        RecordAsync(outcomes, null, null, cancellationToken);
+
+    /// <summary>
+    /// As above, naming the key that supplied them; <paramref name="beforeCommit"/> gets the ids that are new once they are
+    /// written and before the commit (the audit), and if it throws nothing is recorded.
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> RecordAsync(
-        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes, CancellationToken cancellationToken)
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes,
+        string? suppliedBy, Action<IReadOnlyList<Guid>>? beforeCommit, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            return await InsertAsync(outcomes, cancellationToken);
+            return await InsertAsync(outcomes, suppliedBy, beforeCommit, cancellationToken);
         }
         finally
         {
@@ -71,7 +96,8 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     }
 
     private async Task<IReadOnlyList<Guid>> InsertAsync(
-        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes, CancellationToken cancellationToken)
+        IReadOnlyList<(Guid SignalId, SignalAction Label, double? ForwardReturn, string? InputJson)> outcomes,
+        string? suppliedBy, Action<IReadOnlyList<Guid>>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -80,17 +106,34 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
         foreach (var (id, label, forwardReturn, inputJson) in outcomes)
         {
             var inserted = await ExecuteAsync(connection, transaction,
-                "INSERT INTO outcomes (sequence, signal_id, label, forward_return, received, used_by, input_json) VALUES (@sequence, @id, @label, @return, @received, NULL, @input) ON CONFLICT (signal_id) DO NOTHING",
+                "INSERT INTO outcomes (sequence, signal_id, label, forward_return, received, used_by, input_json, supplied_by) VALUES (@sequence, @id, @label, @return, @received, NULL, @input, @supplier) ON CONFLICT (signal_id) DO NOTHING",
                 cancellationToken,
                 ("sequence", next + 1), ("id", id.ToString()), ("label", label.ToString().ToLowerInvariant()),
                 ("return", (object?)forwardReturn ?? DBNull.Value), ("received", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-                ("input", (object?)inputJson ?? DBNull.Value));
+                ("input", (object?)inputJson ?? DBNull.Value), ("supplier", (object?)suppliedBy ?? DBNull.Value));
             if (inserted == 0) continue;
             next++;
             recorded.Add(id);
         }
-        await transaction.CommitAsync(cancellationToken);
+        beforeCommit?.Invoke(recorded);
+        await transaction.CommitAsync(CancellationToken.None);
         return recorded;
+    }
+
+    /// <summary>Which of <paramref name="ids"/> already have an outcome: one query per 900 ids.</summary>
+    public async Task<IReadOnlySet<Guid>> ExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<Guid>();
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in ids.Distinct().Chunk(900))
+        {
+            await using var command = Command(connection, null,
+                $"SELECT signal_id FROM outcomes WHERE signal_id IN ({string.Join(", ", chunk.Select((_, i) => $"@id{i}"))})",
+                chunk.Select((id, i) => ($"id{i}", (object?)id.ToString())).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) existing.Add(Guid.Parse(reader.GetString(0)));
+        }
+        return existing;
     }
 
     public async Task<bool> HasAsync(Guid signalId, CancellationToken cancellationToken)
@@ -101,19 +144,19 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
 
     /// <summary>Outcomes no candidate has used yet, oldest first.</summary>
     public Task<IReadOnlyList<OutcomeRecord>> UnusedAsync(CancellationToken cancellationToken) =>
-        QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
+        QueryAsync("SELECT sequence, signal_id, label, forward_return, received, used_by, input_json, supplied_by FROM outcomes WHERE used_by IS NULL ORDER BY sequence", cancellationToken);
 
     /// <summary>The most recent outcomes, used or not, oldest first: stage 1's rolling training window.</summary>
     public async Task<IReadOnlyList<OutcomeRecord>> RecentAsync(int count, CancellationToken cancellationToken) =>
         (await QueryAsync(
-            "SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes ORDER BY sequence DESC LIMIT @count",
+            "SELECT sequence, signal_id, label, forward_return, received, used_by, input_json, supplied_by FROM outcomes ORDER BY sequence DESC LIMIT @count",
             cancellationToken, ("count", (object?)count))).Reverse().ToArray();
 
     public Task<IReadOnlyList<OutcomeRecord>> ByIdsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
         ids.Count == 0
             ? Task.FromResult<IReadOnlyList<OutcomeRecord>>([])
             : QueryAsync(
-                $"SELECT sequence, signal_id, label, forward_return, received, used_by, input_json FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
+                $"SELECT sequence, signal_id, label, forward_return, received, used_by, input_json, supplied_by FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
                 cancellationToken, ids.Select((id, i) => ($"id{i}", (object?)id.ToString())).ToArray());
 
     public async Task MarkUsedAsync(IReadOnlyList<Guid> ids, string version, CancellationToken cancellationToken)
@@ -157,7 +200,8 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
                 reader.IsDBNull(3) ? null : Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
         return records;
     }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Input;
 
 public static class RequestBody
 {

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
-using SignalEngine.Api.Models;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 public static class SignalsSwagger
 {
+    private const string BearerScheme = "bearer";
+
     /// <summary>The OpenAPI document and Swagger UI (at /swagger), with a POST /signals example the served model accepts.</summary>
     public static IServiceCollection AddSignalsSwagger(this IServiceCollection services)
     {
@@ -20,6 +22,17 @@ public static class SignalsSwagger
                 Description = "Buy / sell / hold signals with calibrated confidence and a stored explanation for each.",
             });
             options.OperationFilter<FeatureBatchExample>();
+            // The Authorize button: the key goes in as a bearer token (X-Api-Key works too, outside the UI).
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (Auth:Keys, or the generated admin key whose file the service logs at start).",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
+            });
         });
         return services;
     }

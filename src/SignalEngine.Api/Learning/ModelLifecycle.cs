@@ -1,8 +1,9 @@
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Models;
+using SignalEngine.Api.Serving;
 using SignalEngine.Bundle;
+using SignalEngine.Api.Storage;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 /// <summary>
 /// Which version serves: activation swaps the active bundle atomically (a request in flight keeps the model it
@@ -32,7 +33,8 @@ public sealed class ModelLifecycle(ActiveBundle active, ModelRegistry registry, 
     }
 
     /// <summary>Serves <paramref name="bundle"/> from now on (a promotion, or an activation by hand).</summary>
-    public async Task ActivateAsync(ModelBundle bundle, string kind, string reason, IReadOnlyDictionary<string, double?>? shadow, CancellationToken cancellationToken)
+    public async Task ActivateAsync(
+        ModelBundle bundle, string kind, string reason, IReadOnlyDictionary<string, double?>? shadow, AuditContext context, CancellationToken cancellationToken)
     {
         await EnsureServingRegisteredAsync(cancellationToken);
         await _swap.WaitAsync(cancellationToken);
@@ -41,7 +43,7 @@ public sealed class ModelLifecycle(ActiveBundle active, ModelRegistry registry, 
             var replaced = active.Swap(bundle);
             await registry.PutAsync(new ModelEntry(
                 bundle.Version, bundle.Manifest.Parent, bundle.Directory, ModelStatus.Serving, bundle.Manifest.Created, reason, shadow), cancellationToken);
-            audit.ModelEvent(kind, bundle.Version, replaced.Version, reason, new AuditContext(kind, null));
+            audit.ModelEvent(kind, bundle.Version, replaced.Version, reason, context);
             logger.LogInformation("Model {ModelVersion} now serves ({Event}), replacing {Replaced}: {Reason}", bundle.Version, kind, replaced.Version, reason);
             Retire(replaced);
         }
@@ -81,12 +83,12 @@ public sealed class ModelLifecycle(ActiveBundle active, ModelRegistry registry, 
         _ = Task.Delay(Drain).ContinueWith(_ => replaced.Bundle.Dispose(), TaskScheduler.Default);
 
     /// <summary>POST /models/{version}/activate: a registered version by hand (promote a candidate, or roll back).</summary>
-    public async Task<ModelEntry?> ActivateVersionAsync(string version, CancellationToken cancellationToken)
+    public async Task<ModelEntry?> ActivateVersionAsync(string version, AuditContext context, CancellationToken cancellationToken)
     {
         await EnsureServingRegisteredAsync(cancellationToken);
         if (await registry.FindAsync(version, cancellationToken) is not { } entry) return null;
         if (active.Current.Version == version) return entry;
-        await ActivateAsync(ModelBundle.Load(entry.Directory), "model.activated", $"activated by hand (was {entry.Status})", entry.Shadow, cancellationToken);
+        await ActivateAsync(ModelBundle.Load(entry.Directory), "model.activated", $"activated by hand (was {entry.Status})", entry.Shadow, context, cancellationToken);
         return await registry.FindAsync(version, cancellationToken);
     }
 }

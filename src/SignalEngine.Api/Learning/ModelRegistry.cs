@@ -1,7 +1,8 @@
 using System.Text.Json;
 using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Storage;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 public static class ModelStatus
 {

@@ -4,8 +4,9 @@ using SignalEngine.Bundle;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Models;
+namespace SignalEngine.Api.Serving;
 
 public static class PipelineRegistration
 {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Models;
+namespace SignalEngine.Api.Serving;
 
 /// <summary>Which model bundle the service starts with.</summary>
 public sealed class PipelineOptions

@@ -1,7 +1,8 @@
 using SignalEngine.Bundle;
 using SignalEngine.Pipeline;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Models;
+namespace SignalEngine.Api.Serving;
 
 /// <summary>A bundle and the pipeline composed over it: what one request is served by, start to end.</summary>
 public sealed record ServingModel(ModelBundle Bundle, SignalPipeline Pipeline)

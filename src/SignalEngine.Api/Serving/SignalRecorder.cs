@@ -5,8 +5,9 @@ using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Storage;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Serving;
 
 /// <summary>
 /// Stores and audits a batch of signals before any is answered, all or nothing.
@@ -21,6 +22,10 @@ public sealed class SignalRecorder(
     ISignalStore store, IAuditLog audit, ILogger<SignalRecorder> logger,
     Metrics.StageDurationMetrics? stages = null, Metrics.RecordingMetrics? failures = null)
 {
+    // Batches whose audit write failed part-way may have left issued events without a stored row; they are voided as
+    // soon as the audit takes writes again (and, if the process ends first, by the reconciliation at the next start).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Guid[]> _toVoid = new();
+
     /// <summary>
     /// The records of a batch as they will be stored, answered and audited, or, per item, why one cannot be: a stage
     /// whose output is not finite (extreme but finite inputs can overflow a model) is refused as that item's problem.
@@ -47,7 +52,8 @@ public sealed class SignalRecorder(
 
     public async Task<bool> TryRecordAsync(IReadOnlyList<SignalRecord> records, HttpContext http, CancellationToken cancellationToken)
     {
-        var context = new AuditContext(http.TraceIdentifier, Activity.Current?.TraceId.ToString());
+        var context = AuditContext.Of(http);
+        VoidPending(context);
         var audited = false;
         var started = Stopwatch.GetTimestamp();
         var auditTime = TimeSpan.Zero;
@@ -81,7 +87,24 @@ public sealed class SignalRecorder(
             logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Count, audited);
             failures?.Failed(e is AuditWriteException ? "audit" : "store");
             if (audited && e is not AuditWriteException) Void(records, context, e);
+            if (e is AuditWriteException) _toVoid.Enqueue(records.Select(r => r.Id).ToArray());
             return false;
+        }
+    }
+
+    private void VoidPending(AuditContext context)
+    {
+        while (_toVoid.TryPeek(out var ids))
+        {
+            try
+            {
+                audit.SignalsVoided(ids, "not stored: the audit write of its batch failed part-way", context);
+            }
+            catch (AuditWriteException)
+            {
+                return; // still failing: this batch will fail too, and the ids wait for the next one
+            }
+            _toVoid.TryDequeue(out _);
         }
     }
 

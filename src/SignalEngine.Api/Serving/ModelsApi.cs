@@ -1,21 +1,30 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SignalEngine.Api.Online;
+using SignalEngine.Api.Audit;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Learning;
+using SignalEngine.Api.Security;
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;
+using SignalEngine.Api.Input;
 
-namespace SignalEngine.Api.Models;
+namespace SignalEngine.Api.Serving;
 
 public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/models").WithTags("Models");
+        var group = routes.MapGroup("/models").WithTags("Models")
+            .RequireAuthorization(Policies.Signals)
+            .RequireRateLimiting(Limits.Signals);
+        var admin = routes.MapGroup("/models").WithTags("Models")
+            .RequireAuthorization(Policies.Admin)
+            .RequireRateLimiting(Limits.Admin);
         group.MapGet("/", GetModels)
             .WithName("GetModels")
             .WithSummary("Every version this service has served or built: parent, status (serving, candidate, rejected, retired), shadow metrics");
-        group.MapPost("/{version}/activate", Activate)
+        admin.MapPost("/{version}/activate", Activate)
             .WithName("ActivateModel")
             .WithSummary("Serve a registered version from now on: promote a candidate by hand, or roll back")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -30,18 +39,31 @@ public static class ModelsApi
         return routes;
     }
 
-    private static async Task<Ok<IReadOnlyList<ModelEntry>>> GetModels(ModelLifecycle lifecycle, ModelRegistry registry, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<ModelEntry>>> GetModels(
+        ModelLifecycle lifecycle, ModelRegistry registry, IHostEnvironment environment, CancellationToken cancellationToken)
     {
         await lifecycle.EnsureServingRegisteredAsync(cancellationToken);
-        return TypedResults.Ok(await registry.AllAsync(cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<ModelEntry>>((await registry.AllAsync(cancellationToken)).Select(e => Answered(e, environment)).ToArray());
     }
 
-    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Activate(string version, ModelLifecycle lifecycle, CancellationToken cancellationToken) =>
-        await lifecycle.ActivateVersionAsync(version, cancellationToken) is { } entry
-            ? TypedResults.Ok(entry)
+    private static async Task<Results<Ok<ModelEntry>, ProblemHttpResult>> Activate(
+        string version, HttpContext http, ModelLifecycle lifecycle, IHostEnvironment environment, CancellationToken cancellationToken) =>
+        await lifecycle.ActivateVersionAsync(version, AuditContext.Of(http), cancellationToken) is { } entry
+            ? TypedResults.Ok(Answered(entry, environment))
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound, title: "Model version not found",
                 detail: $"no registered model has the version '{version}' (GET /models lists them)");
+
+    /// <summary>
+    /// An entry as a client sees it: the bundle's directory relative to the models root (the content root's models/),
+    /// or just its folder name when it lies elsewhere; an answer never shows the server's absolute paths.
+    /// </summary>
+    private static ModelEntry Answered(ModelEntry entry, IHostEnvironment environment)
+    {
+        var relative = Path.GetRelativePath(environment.ResolvePath("models"), entry.Directory);
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetFileName(entry.Directory.TrimEnd('/')) : relative;
+        return entry with { Directory = shown };
+    }
 
     /// <summary>Computed once at training and kept in the bundle (stage1/importance.json): it needs the training data.</summary>
     private static Results<ContentHttpResult, ProblemHttpResult> GetImportance(string version, ActiveBundle active)

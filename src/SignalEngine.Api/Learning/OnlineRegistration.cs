@@ -3,7 +3,7 @@ using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Storage;
 using SignalEngine.Online;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 public static class OnlineRegistration
 {
@@ -11,6 +11,7 @@ public static class OnlineRegistration
     public static IServiceCollection AddOnlineLearning(this IServiceCollection services)
     {
         services.AddOptions<OnlineOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PromotionOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -20,6 +21,7 @@ public static class OnlineRegistration
         });
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelLifecycle>();
+        services.AddSingleton<OutcomeRecorder>();
         services.AddHostedService<OutcomeStoreStartup>();
         services.AddSingleton<OnlineLearner>();
         services.AddHostedService(provider => provider.GetRequiredService<OnlineLearner>());

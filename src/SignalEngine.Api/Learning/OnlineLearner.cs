@@ -2,13 +2,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Models;
-using SignalEngine.Api.Signals;
+using SignalEngine.Api.Serving;
+using SignalEngine.Api.Input;
 using SignalEngine.Api.Storage;
 using SignalEngine.Bundle;
 using SignalEngine.Online;
 
-namespace SignalEngine.Api.Online;
+namespace SignalEngine.Api.Learning;
 
 /// <summary>What one learning cycle did.</summary>
 public sealed record LearningCycle(string Outcome, string? Candidate, ShadowComparison? Comparison);
@@ -21,6 +21,7 @@ public sealed record LearningCycle(string Outcome, string? Candidate, ShadowComp
 /// </summary>
 public sealed class OnlineLearner(
     IOptions<OnlineOptions> options,
+    IOptions<PromotionOptions> promotion,
     OutcomeStore outcomes,
     ISignalStore signals,
     IServiceProvider services,
@@ -37,6 +38,9 @@ public sealed class OnlineLearner(
     private readonly SemaphoreSlim _cycle = new(1, 1);
 
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(30);
+
+    /// <summary>Who promotes and rejects candidates: the service itself, not a key.</summary>
+    private static readonly AuditContext Learner = new("online-learner", null);
 
     // Resolved on first use: hosted services are built before start-up checks run, and the bundle must fail there.
     private ActiveBundle Active => services.GetRequiredService<ActiveBundle>();
@@ -94,9 +98,15 @@ public sealed class OnlineLearner(
 
         var serving = Active.Current.Bundle;
         var samples = await SamplesAsync(unused, serving, cancellationToken);
-        var heldOut = Math.Max(1, (int)Math.Round(samples.Count * settings.HoldoutShare));
-        var fresh = samples.Take(samples.Count - heldOut).ToArray();
-        var holdout = samples.Skip(samples.Count - heldOut).ToArray();
+        // Promotion is judged only on outcomes of the service's own signals: labelled bars a client made up (for
+        // instruments and times nobody was signalled) are trained on, never held out, so they cannot grade themselves.
+        var ofSignals = unused.Where(o => o.OfASignal).Select(o => o.SignalId).ToHashSet();
+        var signalled = samples.Where(s => ofSignals.Contains(s.SignalId)).ToArray();
+        var heldOut = signalled.Length == 0 ? 0 : Math.Max(1, (int)Math.Round(signalled.Length * settings.HoldoutShare));
+        var holdout = signalled.Skip(signalled.Length - heldOut).ToArray();
+        var heldOutIds = holdout.Select(h => h.SignalId).ToHashSet();
+        var fresh = samples.Where(s => !heldOutIds.Contains(s.SignalId)).ToArray();
+        var suppliers = unused.GroupBy(o => o.SuppliedBy ?? "(unknown)").ToDictionary(g => g.Key, g => g.Count());
 
         var replay = new ReplayBuffer(settings.ReplayReservoir, settings.ReplayRecent, settings.Seed,
             await outcomes.GetStateAsync(ReplayKey, cancellationToken) is { } state ? JsonSerializer.Deserialize<ReplayState>(state, ApiDefaults.Json) : null);
@@ -114,8 +124,19 @@ public sealed class OnlineLearner(
         await outcomes.SetStateAsync(CandidatesKey, built.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
 
         var candidate = ModelBundle.Load(directory);
-        var comparison = ShadowEvaluation.Compare(
-            ShadowEvaluation.Score(serving, holdout), ShadowEvaluation.Score(candidate, holdout), settings);
+        var comparison = holdout.Length > 0
+            ? ShadowEvaluation.Compare(ShadowEvaluation.Score(serving, holdout), ShadowEvaluation.Score(candidate, holdout), settings)
+            : new ShadowComparison(new ShadowScore(serving.Version, 0, double.NaN, double.NaN, 0), new ShadowScore(version, 0, double.NaN, double.NaN, 0), false, "");
+        var minimum = promotion.Value.MinimumHeldOutOutcomes;
+        if (holdout.Length < minimum)
+        {
+            comparison = comparison with
+            {
+                Promote = false,
+                Reason = $"{holdout.Length} held-out outcomes of the service's own signals; promotion needs at least {minimum}",
+            };
+        }
+        var reason = $"{comparison.Reason} (outcomes supplied by {string.Join(", ", suppliers.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value}"))})";
         var shadow = new Dictionary<string, double?>
         {
             ["heldOutOutcomes"] = holdout.Length,
@@ -131,14 +152,14 @@ public sealed class OnlineLearner(
 
         if (comparison.Promote)
         {
-            await Lifecycle.ActivateAsync(candidate, "model.promoted", comparison.Reason, shadow, cancellationToken);
+            await Lifecycle.ActivateAsync(candidate, "model.promoted", reason, shadow, Learner, cancellationToken);
             metrics.Candidate("promoted");
             return new LearningCycle("promoted", version, comparison);
         }
         candidate.Dispose();
         await registry.PutAsync(new ModelEntry(version, manifest.Parent, directory, ModelStatus.Rejected, manifest.Created, comparison.Reason, shadow), cancellationToken);
-        audit.ModelEvent("model.rejected", version, serving.Version, comparison.Reason, new AuditContext("model.rejected", null));
-        logger.LogInformation("Candidate {ModelVersion} rejected: {Reason}", version, comparison.Reason);
+        audit.ModelEvent("model.rejected", version, serving.Version, reason, Learner);
+        logger.LogInformation("Candidate {ModelVersion} rejected: {Reason}", version, reason);
         metrics.Candidate("rejected");
         return new LearningCycle("rejected", version, comparison);
     }

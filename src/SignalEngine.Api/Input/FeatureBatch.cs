@@ -1,7 +1,7 @@
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 
-namespace SignalEngine.Api.Signals;
+namespace SignalEngine.Api.Input;
 
 /// <summary>The body of POST /signals (documentation and stored-input shape; the handler parses it by hand).</summary>
 public sealed record FeatureBatch(IReadOnlyList<FeatureBatchItem> Items);

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+
+namespace SignalEngine.Api.Security;
+
+/// <summary>The authorization policies endpoint groups declare; admin satisfies every one.</summary>
+public static class Policies
+{
+    public const string Signals = "signals";
+    public const string Outcomes = "outcomes";
+    public const string Admin = "admin";
+}
+
+public static class SecurityRegistration
+{
+    /// <summary>
+    /// API-key authentication and the role policies. An endpoint that declares no policy still needs a key (the
+    /// fallback policy); the health endpoints opt out with AllowAnonymous.
+    /// </summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ApiKeyRing>();
+        services.AddHostedService<KeyRingStartup>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Signals, p => p.RequireRole(Roles.Signals, Roles.Admin))
+            .AddPolicy(Policies.Outcomes, p => p.RequireRole(Roles.Outcomes, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+
+    /// <summary>Builds the key ring while the host starts: the first-start key is generated, and its path logged, then.</summary>
+    private sealed class KeyRingStartup(ApiKeyRing keys) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(keys.Keys.Count);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

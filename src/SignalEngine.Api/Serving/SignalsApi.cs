@@ -1,0 +1,234 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using System.Text.Json;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Security;
+using SignalEngine.Api.Storage;
+using SignalEngine.Pipeline;
+using SignalEngine.Api.Input;
+
+namespace SignalEngine.Api.Serving;
+
+public static class SignalsApi
+{
+    public static IEndpointRouteBuilder MapSignals(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/signals").WithTags("Signals")
+            .RequireAuthorization(Policies.Signals)
+            .RequireRateLimiting(Limits.Signals);
+
+        group.MapPost("/", CreateSignals)
+            .WithName("CreateSignals")
+            .WithSummary("Signals for a batch of feature rows, in item order; each stored and audited before the answer")
+            .Accepts<FeatureBatch>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/{id}", GetSignal)
+            .WithName("GetSignal")
+            .WithSummary("A stored signal")
+            .Produces<Signal>(StatusCodes.Status200OK, "application/json");
+        group.MapGet("/{id}/explanation", GetExplanation)
+            .WithName("GetSignalExplanation")
+            .WithSummary("Why a stored signal is what it is, stage by stage (method=shap, the default); method=lime answers a LimeView: a local surrogate of stage 1 with its fidelity")
+            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}/explanation.svg", GetExplanationSvg)
+            .WithName("GetSignalExplanationSvg")
+            .WithSummary("Waterfall chart of the stage-1 TreeSHAP contributions, for a browser")
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
+        return routes;
+    }
+
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateSignals(
+        HttpRequest request,
+        ActiveBundle active,
+        SignalRecorder recorder,
+        IdempotencyStore idempotency,
+        IOptions<ApiOptions> options,
+        Metrics.SignalMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported content type",
+                detail: $"send the batch as application/json, not '{request.ContentType ?? "(none)"}'");
+        }
+        if (await RequestBody.ReadAsync(request, limits.MaxRequestBodyBytes, cancellationToken) is not { } body)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Request body too large",
+                detail: $"the body is larger than {limits.MaxRequestBodyBytes} bytes; split the batch");
+        }
+
+        Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> Run() => ScoreAndRecordAsync(body, request, active, recorder, limits, metrics, cancellationToken);
+        if (request.Headers[IdempotencyKeyHeader] is not { Count: > 0 } key) return Widen(await Run());
+        return await Idempotent(key.ToString(), body, request.HttpContext, idempotency, TimeSpan.FromSeconds(limits.IdempotencyWindowSeconds), Run, cancellationToken);
+    }
+
+    /// <summary>
+    /// A POST /signals with an Idempotency-Key: the first request with the key (per API key) runs and its answer is kept;
+    /// a retry with the same body gets that answer again (same ids), one still running is waited for, and one with
+    /// another body is refused. A refused or failed first request releases the key, so its retry runs afresh.
+    /// </summary>
+    private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Idempotent(
+        string key, ReadOnlyMemory<byte> body, HttpContext http, IdempotencyStore idempotency, TimeSpan window,
+        Func<Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>>> run, CancellationToken cancellationToken)
+    {
+        if (key.Length > 200 || key.Any(c => c is < '!' or > '~'))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] = ["at most 200 printable ASCII characters, no spaces"] });
+        }
+        var caller = http.User.Identity?.Name ?? "";
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body.Span));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var claim = await idempotency.ClaimAsync(caller, key, hash, window, cancellationToken);
+            switch (claim.State)
+            {
+                case IdempotencyState.Answered:
+                    http.Response.Headers["Idempotent-Replayed"] = "true";
+                    return TypedResults.Text(claim.Answer!, "application/json");
+                case IdempotencyState.Mismatch:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                        detail: "this Idempotency-Key was sent before with a different body; use a new key for a new batch");
+                case IdempotencyState.InFlight when DateTimeOffset.UtcNow < deadline:
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                    continue;
+                case IdempotencyState.InFlight:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Still being answered",
+                        detail: "a request with this Idempotency-Key is still being answered; retry with the same key later");
+            }
+            Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result;
+            try
+            {
+                result = await run();
+            }
+            catch
+            {
+                await idempotency.ReleaseAsync(caller, key, CancellationToken.None);
+                throw;
+            }
+            // Past this point the signals exist: the answer is kept even if the client has gone.
+            if (result.Result is Ok<SignalBatch> { Value: { } batch }) await idempotency.AnswerAsync(caller, key, JsonSerializer.Serialize(batch, ApiDefaults.Json), CancellationToken.None);
+            else await idempotency.ReleaseAsync(caller, key, CancellationToken.None);
+            return Widen(result);
+        }
+    }
+
+    private static Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Widen(Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result) =>
+        result.Result switch
+        {
+            Ok<SignalBatch> ok => ok,
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException($"unexpected result {result.Result.GetType().Name}"),
+        };
+
+    private static async Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> ScoreAndRecordAsync(
+        ReadOnlyMemory<byte> body, HttpRequest request, ActiveBundle active, SignalRecorder recorder, ApiOptions limits, Metrics.SignalMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        // One model for the whole request, even if another is activated meanwhile.
+        var model = active.Current;
+        var batch = FeatureBatchReader.Read(body, model.Bundle.Schema, limits.MaxBatchItems);
+        if (batch.Errors is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The feature batch is invalid", detail: "nothing was scored or stored");
+        }
+
+        var results = Score(model.Pipeline, batch.Items, out var unscorable);
+        if (unscorable is not null)
+        {
+            return TypedResults.ValidationProblem(unscorable, title: "The feature batch cannot be scored", detail: "nothing was stored");
+        }
+        var records = SignalRecorder.Prepare(results, model.Bundle.Schema, out var unserviceable);
+        if (unserviceable is not null)
+        {
+            return TypedResults.ValidationProblem(unserviceable, title: "The feature batch cannot be scored", detail: "nothing was stored");
+        }
+        if (!await recorder.TryRecordAsync(records, request.HttpContext, cancellationToken))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Signals could not be recorded",
+                detail: "the signal store or the audit log refused the batch; nothing was kept, retry later");
+        }
+        metrics.Answered(results.Select(r => r.Signal));
+        return TypedResults.Ok(new SignalBatch(results.Select(r => r.Signal).ToArray()));
+    }
+
+    /// <summary>
+    /// The batch's results; or, when a stage refuses an input it was given (extreme but finite values can drive a
+    /// model's arithmetic out of range), the items it refuses, each scored alone to find them, as that item's problem.
+    /// </summary>
+    private static IReadOnlyList<PipelineResult> Score(SignalPipeline pipeline, IReadOnlyList<SignalInput> items, out IDictionary<string, string[]>? errors)
+    {
+        errors = null;
+        try
+        {
+            return pipeline.Run(items);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                try
+                {
+                    pipeline.Run([items[i]]);
+                }
+                catch (Exception item) when (IsRefusal(item))
+                {
+                    errors[$"items[{i}]"] = [$"the model cannot score this item ({item.Message.ReplaceLineEndings(" ")}); check it for extreme feature values"];
+                }
+            }
+            if (errors.Count == 0) errors["items"] = [$"the model cannot score this batch: {e.Message.ReplaceLineEndings(" ")}"];
+            return [];
+        }
+    }
+
+    private static bool IsRefusal(Exception e) =>
+        e is ArgumentException or ArithmeticException or InvalidOperationException or System.Runtime.InteropServices.ExternalException;
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSignal(string id, ISignalStore store, CancellationToken cancellationToken) =>
+        await FindAsync(id, store, cancellationToken) is { } record
+            ? TypedResults.Text(record.SignalJson, "application/json")
+            : NotFound(id);
+
+    private static async Task<Results<ContentHttpResult, Ok<LimeView>, ProblemHttpResult>> GetExplanation(
+        string id, string? method, ISignalStore store, ActiveBundle active, CancellationToken cancellationToken)
+    {
+        method ??= ExplanationViews.Shap;
+        if (method is not (ExplanationViews.Shap or ExplanationViews.Lime))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unknown explanation method",
+                detail: $"method '{method}' is not one of {ExplanationViews.Shap}, {ExplanationViews.Lime}");
+        }
+        if (await FindAsync(id, store, cancellationToken) is not { } record) return NotFound(id);
+        if (method == ExplanationViews.Shap) return TypedResults.Text(record.ExplanationJson, "application/json");
+        return ExplanationViews.LimeOf(record, active);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetExplanationSvg(string id, ISignalStore store, CancellationToken cancellationToken) =>
+        await FindAsync(id, store, cancellationToken) is { } record
+            ? ExplanationViews.WaterfallOf(record)
+            : NotFound(id);
+
+    private static async Task<SignalRecord?> FindAsync(string id, ISignalStore store, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var guid) ? await store.GetAsync(guid, cancellationToken) : null;
+
+    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Signal not found",
+        detail: $"no signal has the id '{id}'");
+}
