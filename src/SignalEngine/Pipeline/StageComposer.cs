@@ -114,7 +114,7 @@ public static class StageComposer
         {
             trade = BarrierTradeRule.Decide(
                 new OutcomeProbabilities(mean.Buy, mean.Sell, mean.Hold), posterior.Buy, posterior.Sell, posterior.Hold,
-                BarrierWidths.FromVolatility(context.Volatility, rule.Labels), rule.Options.Trade);
+                LogWidths(context.Volatility, rule.Labels), rule.Options.Trade);
             action = trade.Action;
             reason = trade.Describe();
         }
@@ -130,6 +130,25 @@ public static class StageComposer
             action, mean.Of(action), mean, interval, posterior.Contributions, standardDeviation, reason, sizing?.Size ?? 0, trade, sizing);
     }
 
+    /// <summary>
+    /// The barriers as log returns, ±k·σ·√H, symmetric as the labeller sets them. The rule weighs the trade's expected
+    /// log return: in simple returns the upper barrier (e^w - 1) lies further than the lower (1 - e^-w), and a forecast
+    /// with P(buy) = P(sell), as on a random walk, would see an edge of about w²·P(buy) in every long that compounding
+    /// does not deliver.
+    /// </summary>
+    private static BarrierWidths LogWidths(double sigma, LabelConfig labels)
+    {
+        var w = labels.BarrierWidth * sigma * Math.Sqrt(labels.Horizon);
+        return new BarrierWidths(w, Math.Min(w, 0.999));
+    }
+
+    /// <summary>
+    /// Sizes the bet from P(side) among the three outcomes and its posterior sd. Sizing the directional probability
+    /// P(side) / (P(buy) + P(sell)) with K = 2 instead was tried: on a synthetic random walk the rule then acted on 12%
+    /// of bars, short only, at 42% directional accuracy, trading the training period's small imbalance of SELL over
+    /// BUY labels, which the posterior draws (parameter uncertainty only) do not doubt. Requiring P(side) above 1/3 is
+    /// the stricter hurdle until the posterior also carries the drift of the base rates.
+    /// </summary>
     private static BetSize SizeOf(SignalAction side, MetaPosterior posterior, BetSizingOptions options) =>
         BetSizing.Size(side, posterior.Mean.Of(side), posterior.Spread(side).StdDev, options);
 
