@@ -49,7 +49,7 @@ public sealed class IdempotencyStore(Func<DbConnection> connect)
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, Schema, cancellationToken);
+        await SchemaMigration.SerializedAsync(connection, () => ExecuteAsync(connection, Schema, cancellationToken), cancellationToken);
     }
 
     /// <summary>Claims the key for this request, or says what an earlier one with it left; keys older than <paramref name="window"/> are forgotten.</summary>

@@ -54,16 +54,19 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, cancellationToken);
-        // Tables made before outcomes named their supplier get the column (both databases speak this ALTER).
-        try
+        await SchemaMigration.SerializedAsync(connection, async () =>
         {
-            await ScalarAsync(connection, null, "SELECT supplied_by FROM outcomes LIMIT 1", cancellationToken);
-        }
-        catch (DbException)
-        {
-            await ExecuteAsync(connection, null, "ALTER TABLE outcomes ADD COLUMN supplied_by TEXT NULL", cancellationToken);
-        }
+            foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, cancellationToken);
+            // Tables made before outcomes named their supplier get the column (both databases speak this ALTER).
+            try
+            {
+                await ScalarAsync(connection, null, "SELECT supplied_by FROM outcomes LIMIT 1", cancellationToken);
+            }
+            catch (DbException)
+            {
+                await ExecuteAsync(connection, null, "ALTER TABLE outcomes ADD COLUMN supplied_by TEXT NULL", cancellationToken);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Records the outcomes whose signal has none yet, in one transaction; returns the ids that were new.</summary>

@@ -13,9 +13,8 @@ namespace SignalEngine.Api.Storage;
 /// </summary>
 public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDisposable
 {
-    // Any fixed key: replicas starting together take turns creating the table instead of racing on the catalog
-    // (concurrent CREATE TABLE IF NOT EXISTS can fail with a unique violation in pg_type).
-    private const long MigrationLock = 0x5349_474E_414C_5331; // "SIGNALS1"
+    // Replicas starting together take turns creating the table (see SchemaMigration; the same key).
+    private const long MigrationLock = SchemaMigration.LockKey;
 
     private const string Insert = """
         INSERT INTO signals (id, instrument, signal_time, action, model_version, created_at, signal_json, explanation_json, input_json)

@@ -28,21 +28,7 @@ public static class Strategies
     public const double RsiOversold = 30;
 
     /// <summary>Label frequencies of a training period, with add-one smoothing so no class has probability 0.</summary>
-    public static ClassProbabilities Frequencies(IEnumerable<SignalAction> labels)
-    {
-        double buy = 1, sell = 1, hold = 1;
-        foreach (var label in labels)
-        {
-            switch (label)
-            {
-                case SignalAction.Buy: buy++; break;
-                case SignalAction.Sell: sell++; break;
-                default: hold++; break;
-            }
-        }
-        var total = buy + sell + hold;
-        return new ClassProbabilities(buy / total, sell / total, hold / total);
-    }
+    public static ClassProbabilities Frequencies(IEnumerable<SignalAction> labels) => ForecastPool.Frequencies(labels).BaseRates;
 
     public static int RsiZone(double rsi) => rsi < RsiOversold ? 0 : rsi > 100 - RsiOversold ? 2 : 1;
 

@@ -54,7 +54,7 @@ public sealed class KillTests(SmallBundleFixture fixture, ITestOutputHelper outp
                             var answer = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
                             ids.AddRange(answer.GetProperty("signals").EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
                         }
-                        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException or IOException)
+                        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or OperationCanceledException or JsonException or IOException)
                         {
                             // the process died under this request: it was never acknowledged
                         }
@@ -121,8 +121,9 @@ public sealed class KillTests(SmallBundleFixture fixture, ITestOutputHelper outp
             {
                 if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return (process, client);
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
+                // Not listening yet; a connect racing the listener can surface the socket error unwrapped.
             }
             process.HasExited.Should().BeFalse("the service must start");
             await Task.Delay(250);
