@@ -32,10 +32,10 @@ public static class BundleLoader
         var refiners = new List<ISequenceRefiner>();
         try
         {
-            var tree = GradientBoostedTreeFilter.Load(directory, schema, manifest.Hyperparameters.TreeFilter, manifest.Version);
+            var tree = TreeFilterArtifacts.Load(directory, schema, manifest.Hyperparameters.TreeFilter, manifest.Version);
             foreach (var kind in manifest.Hyperparameters.Sequence.Models)
             {
-                refiners.Add(TorchSequenceRefiner.Load(directory, kind, manifest.Version));
+                refiners.Add(SequenceRefinerArtifacts.Load(directory, kind, manifest.Version));
             }
             var meta = BayesianStackingMetaLearner.Load(Path.Combine(directory, MetaLearnerPath), manifest.Version);
             return new ModelBundle(Path.GetFullPath(directory), manifest, tree, refiners, meta);

@@ -43,7 +43,7 @@ public static class CandidateTrainer
         {
             var rows = stageOneWindow.Select(s => s.Input.Features).ToArray();
             var actionable = stageOneWindow.Select(s => s.Label != SignalAction.Hold).ToArray();
-            var retrained = GradientBoostedTreeFilter.Train(rows, actionable, serving.Schema, manifest.Hyperparameters.TreeFilter, options.Seed, version);
+            var retrained = TreeFilterTrainer.Train(rows, actionable, serving.Schema, manifest.Hyperparameters.TreeFilter, options.Seed, version);
             retrained.Save(directory);
             var importance = GlobalImportance.Measure(retrained, rows, actionable, $"the {rows.Length} most recent online outcomes", seed: options.Seed);
             File.WriteAllText(Path.Combine(directory, BundleLoader.ImportancePath), System.Text.Json.JsonSerializer.Serialize(importance, BundleJson.Options));
@@ -56,7 +56,7 @@ public static class CandidateTrainer
         {
             foreach (var kind in manifest.Hyperparameters.Sequence.Models)
             {
-                var refiner = TorchSequenceRefiner.Load(directory, kind, version);
+                var refiner = SequenceRefinerArtifacts.Load(directory, kind, version);
                 refiners.Add(refiner);
                 var windows = new List<double[][]>();
                 var up = new List<bool>();

@@ -115,7 +115,7 @@ internal sealed class FoldRunner(
     }
 
     public GradientBoostedTreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
-        GradientBoostedTreeFilter.Train(
+        TreeFilterTrainer.Train(
             samples.Select(set.Row).ToArray(), samples.Select(s => s.Label != SignalAction.Hold).ToArray(),
             set.Schema, options.TreeFilter, options.Seed, version);
 

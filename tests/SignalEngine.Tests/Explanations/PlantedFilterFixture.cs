@@ -11,7 +11,7 @@ public sealed class PlantedFilterFixture
         (TrainRows, TrainLabels) = PlantedThreshold.Generate(600, seed: 21);
         (FoldRows, FoldLabels) = PlantedThreshold.Generate(300, seed: 22);
         var options = new TreeFilterOptions { NumberOfTrees = 20, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 20 };
-        Filter = GradientBoostedTreeFilter.Train(TrainRows, TrainLabels, PlantedThreshold.Schema, options, seed: 3, version: "explain-test-1");
+        Filter = TreeFilterTrainer.Train(TrainRows, TrainLabels, PlantedThreshold.Schema, options, seed: 3, version: "explain-test-1");
     }
 
     public double[][] TrainRows { get; }

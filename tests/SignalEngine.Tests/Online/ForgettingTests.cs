@@ -38,7 +38,7 @@ public sealed class ForgettingTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "signalengine-tests", folder + "-" + Guid.NewGuid().ToString("N")[..8]);
         model.Save(directory);
-        return TorchSequenceRefiner.Load(directory, model.Model.Name, "copy");
+        return SequenceRefinerArtifacts.Load(directory, model.Model.Name, "copy");
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace SignalEngine.Stages.SequenceRefiner;
 
-/// <summary>Trains an LSTM or Transformer refiner of p(up | actionable) on T x F windows.</summary>
+/// <summary>Trains an LSTM or Transformer refiner of p(up | actionable) on T x F windows, and fine-tunes a trained one.</summary>
 public static class SequenceRefinerTrainer
 {
     /// <summary>Share of the (time-ordered) windows held out at the tail for early stopping.</summary>
@@ -32,7 +32,7 @@ public static class SequenceRefinerTrainer
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         SequenceNetworks.Validate(options);
-        TorchSequenceRefiner.CheckSamples(windows, up);
+        CheckSamples(windows, up);
         if (schema.Count == 0) throw new ArgumentException("the feature schema is empty", nameof(schema));
         var ups = up.Count(u => u);
         if (ups == 0 || ups == up.Count)
@@ -62,6 +62,63 @@ public static class SequenceRefinerTrainer
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// A few Adam steps on the given samples (online learning), mini-batches drawn with the seed; the standardisation
+    /// and architecture stay as trained. Blocks inference on the refiner while it runs: fine-tune a copy
+    /// (Save then Load) when a serving model must not pause or change.
+    /// </summary>
+    public static SequenceFineTuning FineTune(
+        TorchSequenceRefiner refiner, IReadOnlyList<double[][]> windows, IReadOnlyList<bool> up, int steps, double learningRate, int seed)
+    {
+        CheckSamples(windows, up);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (!(learningRate > 0 && double.IsFinite(learningRate)))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be positive and finite");
+        for (var i = 0; i < windows.Count; i++) refiner.CheckWindow(windows[i], i, nameof(windows));
+
+        var length = refiner.WindowLength;
+        var packed = refiner.Scaler.Transform(windows, length);
+        var labels = up.Select(u => u ? 1f : 0f).ToArray();
+        var batchSize = Math.Min(refiner.Architecture.BatchSize, windows.Count);
+        return refiner.UseNetwork(network =>
+        {
+            lock (TorchSequenceRefiner.GlobalRandom)
+            {
+                random.manual_seed(seed);
+                using var x = tensor(packed, [windows.Count, length, refiner.Schema.Count]);
+                using var y = tensor(labels);
+                var before = SequenceTraining.LogLoss(network, x, y);
+                using var optimizer = optim.Adam(network.parameters(), learningRate);
+                var draw = new Random(seed);
+                var order = Enumerable.Range(0, windows.Count).ToArray();
+                var cursor = order.Length;
+                network.train();
+                for (var step = 0; step < steps; step++)
+                {
+                    if (cursor + batchSize > order.Length)
+                    {
+                        draw.Shuffle(order);
+                        cursor = 0;
+                    }
+                    SequenceTraining.Step(network, optimizer, x, y, order.AsSpan(cursor, batchSize));
+                    cursor += batchSize;
+                }
+                network.eval();
+                var after = SequenceTraining.LogLoss(network, x, y);
+                return new SequenceFineTuning(windows.Count, steps, before, after);
+            }
+        });
+    }
+
+    internal static void CheckSamples(IReadOnlyList<double[][]> windows, IReadOnlyList<bool> up)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(up);
+        if (windows.Count == 0) throw new ArgumentException("no windows to learn from", nameof(windows));
+        if (windows.Count != up.Count)
+            throw new ArgumentException($"{windows.Count} windows but {up.Count} labels", nameof(up));
     }
 
     private static SequenceTrainingSummary Fit(

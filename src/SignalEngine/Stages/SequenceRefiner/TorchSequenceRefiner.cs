@@ -1,30 +1,26 @@
-using System.Text.Json;
 using SignalEngine.Features;
+using SignalEngine.Stages.SequenceRefiner.Attribution;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SignalEngine.Stages.SequenceRefiner;
 
 /// <summary>
-/// Stage 2 over TorchSharp: the shared standardisation, batching, inference, attribution, fine-tuning and persistence
-/// of the LSTM and Transformer. One instance serves concurrent requests: every use of the network holds its lock.
+/// Stage 2 over TorchSharp: the shared standardisation, batching and inference of the LSTM and Transformer.
+/// Trained and fine-tuned by <see cref="SequenceRefinerTrainer"/>, read and written by
+/// <see cref="SequenceRefinerArtifacts"/>, attributed by integrated gradients. One instance serves concurrent
+/// requests: every use of the network holds its lock.
 /// </summary>
 public abstract class TorchSequenceRefiner : ISequenceRefiner
 {
-    /// <summary>Riemann steps (midpoint rule) of integrated gradients, evaluated in one batched pass.</summary>
-    public const int IntegrationSteps = 64;
-
     /// <summary>The documented attribution baseline.</summary>
-    public const string BaselineDescription =
-        "training-mean window: every feature at its training mean at every step (all zeros after standardisation)";
-
-    private const string Folder = "stage2";
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    public const string BaselineDescription = IntegratedGradients.BaselineDescription;
 
     /// <summary>
     /// Weight initialisation and dropout draw from libtorch's one global generator: training and fine-tuning hold
     /// this lock from seeding to the last step so concurrent trainings cannot interleave draws and break determinism.
+    /// Kept here, not in the trainer, so that taking it runs this type's static constructor (one libtorch thread)
+    /// before the first network is built or trained.
     /// </summary>
     internal static readonly object GlobalRandom = new();
 
@@ -79,69 +75,8 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
             _ => new TransformerRefiner(version, architecture, schema, scaler, training),
         };
 
-    public static TorchSequenceRefiner Load(string bundleDirectory, string kind, string version)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(bundleDirectory);
-        kind = SequenceNetworks.Kind(kind);
-        var jsonPath = Path.Combine(bundleDirectory, Folder, kind + ".json");
-        var weightsPath = Path.Combine(bundleDirectory, Folder, kind + ".dat");
-        if (!File.Exists(jsonPath)) throw new FileNotFoundException($"stage 2 {kind} metadata not found: {jsonPath}", jsonPath);
-        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"stage 2 {kind} weights not found: {weightsPath}", weightsPath);
-
-        SequenceRefinerFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize<SequenceRefinerFile>(File.ReadAllText(jsonPath), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{jsonPath}: not a stage 2 metadata file ({e.Message})", e);
-        }
-        if (file is null) throw new InvalidDataException($"{jsonPath}: empty stage 2 metadata file");
-        file.Validate(jsonPath);
-        if (!string.Equals(file.Kind, kind, StringComparison.Ordinal))
-            throw new InvalidDataException($"{jsonPath}: holds a '{file.Kind}' model, expected '{kind}'");
-
-        var refiner = Create(kind, version, file.Architecture, file.Schema, new WindowScaler(file.Mean, file.Scale), file.Training);
-        try
-        {
-            refiner._network.load(weightsPath);
-        }
-        catch (Exception e)
-        {
-            refiner.Dispose();
-            throw new InvalidDataException($"{weightsPath}: not valid {kind} weights for the architecture in {jsonPath} ({e.Message})", e);
-        }
-        refiner._network.eval();
-        return refiner;
-    }
-
     /// <summary>Writes stage2/{kind}.dat and its JSON; returns their paths relative to bundleDirectory.</summary>
-    public IReadOnlyList<string> Save(string bundleDirectory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(bundleDirectory);
-        Directory.CreateDirectory(Path.Combine(bundleDirectory, Folder));
-        var weights = $"{Folder}/{Model.Name}.dat";
-        var metadata = $"{Folder}/{Model.Name}.json";
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _network.save(Path.Combine(bundleDirectory, weights));
-        }
-        var file = new SequenceRefinerFile
-        {
-            Format = SequenceRefinerFile.CurrentFormat,
-            Kind = Model.Name,
-            Architecture = Architecture,
-            Features = Schema.Names,
-            Mean = _scaler.Mean,
-            Scale = _scaler.Scale,
-            Baseline = BaselineDescription,
-            Training = Training,
-        };
-        File.WriteAllText(Path.Combine(bundleDirectory, metadata), JsonSerializer.Serialize(file, JsonOptions));
-        return [weights, metadata];
-    }
+    public IReadOnlyList<string> Save(string bundleDirectory) => SequenceRefinerArtifacts.Save(this, bundleDirectory);
 
     public const string NotFiniteReason = "abstained: the model's output is not a finite number (extreme feature values in the window)";
 
@@ -179,104 +114,14 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
 
     /// <summary>
     /// Integrated gradients of the output logit with respect to the standardised input, from the training-mean
-    /// window to this one, by the midpoint rule over <see cref="IntegrationSteps"/> points in one batched
-    /// forward and backward pass, with dropout off. Each attribution is in logit units, the same whether read
-    /// against the standardised or the raw feature (the standardisation is affine per feature).
+    /// window to this one (see <see cref="IntegratedGradients"/>).
     /// </summary>
-    public SequenceAttribution Attribute(double[][] window)
-    {
-        ArgumentNullException.ThrowIfNull(window);
-        CheckWindow(window, 0, nameof(window));
-        var length = WindowLength;
-        var features = Schema.Count;
-        var input = _scaler.Transform([window], length);
+    public SequenceAttribution Attribute(double[][] window) => IntegratedGradients.Attribute(this, window);
 
-        float[] gradients;
-        double output, baselineOutput;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var scope = NewDisposeScope();
-            _network.eval();
-            var x = tensor(input, [1, length, features]);
-            var alphas = (arange(IntegrationSteps, dtype: ScalarType.Float32) + 0.5f) / IntegrationSteps;
-            var path = (alphas.view(IntegrationSteps, 1, 1) * x).detach().requires_grad_(true);
-            var outputs = _network.call(path);
-            var grads = autograd.grad([outputs.sum()], [path])[0];
-            gradients = grads.mean([0]).data<float>().ToArray();
-            using (no_grad())
-            {
-                var ends = _network.call(cat([zeros_like(x), x], 0)).data<float>().ToArray();
-                baselineOutput = ends[0];
-                output = ends[1];
-            }
-        }
-
-        var attributions = new double[length][];
-        var totals = new double[features];
-        var sum = 0.0;
-        for (var t = 0; t < length; t++)
-        {
-            attributions[t] = new double[features];
-            for (var f = 0; f < features; f++)
-            {
-                var i = t * features + f;
-                var a = (double)input[i] * gradients[i];
-                attributions[t][f] = a;
-                totals[f] += a;
-                sum += a;
-            }
-        }
-        return new SequenceAttribution(
-            Model.Name, BaselineDescription, output, baselineOutput, Schema.Names, attributions, totals,
-            Math.Abs(sum - (output - baselineOutput)));
-    }
-
-    /// <summary>
-    /// A few Adam steps on the given samples (online learning), mini-batches drawn with the seed; the standardisation
-    /// and architecture stay as trained. Blocks inference on this instance while it runs: fine-tune a copy
-    /// (Save then Load) when a serving model must not pause or change.
-    /// </summary>
+    /// <summary>A few Adam steps on the given samples (online learning); see <see cref="SequenceRefinerTrainer.FineTune"/>.</summary>
     public SequenceFineTuning FineTune(
-        IReadOnlyList<double[][]> windows, IReadOnlyList<bool> up, int steps, double learningRate, int seed)
-    {
-        CheckSamples(windows, up);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        if (!(learningRate > 0 && double.IsFinite(learningRate)))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be positive and finite");
-        for (var i = 0; i < windows.Count; i++) CheckWindow(windows[i], i, nameof(windows));
-
-        var packed = _scaler.Transform(windows, WindowLength);
-        var labels = up.Select(u => u ? 1f : 0f).ToArray();
-        var batchSize = Math.Min(Architecture.BatchSize, windows.Count);
-        lock (_gate)
-        lock (GlobalRandom)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            random.manual_seed(seed);
-            using var x = tensor(packed, [windows.Count, WindowLength, Schema.Count]);
-            using var y = tensor(labels);
-            var before = SequenceTraining.LogLoss(_network, x, y);
-            using var optimizer = optim.Adam(_network.parameters(), learningRate);
-            var draw = new Random(seed);
-            var order = Enumerable.Range(0, windows.Count).ToArray();
-            var cursor = order.Length;
-            _network.train();
-            for (var step = 0; step < steps; step++)
-            {
-                if (cursor + batchSize > order.Length)
-                {
-                    draw.Shuffle(order);
-                    cursor = 0;
-                }
-                SequenceTraining.Step(_network, optimizer, x, y, order.AsSpan(cursor, batchSize));
-                cursor += batchSize;
-            }
-            _network.eval();
-            var after = SequenceTraining.LogLoss(_network, x, y);
-            return new SequenceFineTuning(windows.Count, steps, before, after);
-        }
-    }
+        IReadOnlyList<double[][]> windows, IReadOnlyList<bool> up, int steps, double learningRate, int seed) =>
+        SequenceRefinerTrainer.FineTune(this, windows, up, steps, learningRate, seed);
 
     public void Dispose()
     {
@@ -295,14 +140,21 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         }
     }
 
-    internal static void CheckSamples(IReadOnlyList<double[][]> windows, IReadOnlyList<bool> up)
+    /// <summary>Runs <paramref name="use"/> on the network under this instance's lock, unless it is disposed.</summary>
+    internal T UseNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use)
     {
-        ArgumentNullException.ThrowIfNull(windows);
-        ArgumentNullException.ThrowIfNull(up);
-        if (windows.Count == 0) throw new ArgumentException("no windows to learn from", nameof(windows));
-        if (windows.Count != up.Count)
-            throw new ArgumentException($"{windows.Count} windows but {up.Count} labels", nameof(up));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return use(_network);
+        }
     }
+
+    internal void UseNetwork(Action<nn.Module<Tensor, Tensor>> use) => UseNetwork(network =>
+    {
+        use(network);
+        return true;
+    });
 
     internal void CheckWindow(double[][]? window, int index, string parameter)
     {
@@ -323,17 +175,13 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         }
     }
 
-    private float[] Logits(float[] packed, int count)
+    private float[] Logits(float[] packed, int count) => UseNetwork(network =>
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var scope = NewDisposeScope();
-            using var mode = inference_mode();
-            _network.eval();
-            return _network.call(tensor(packed, [count, WindowLength, Schema.Count])).data<float>().ToArray();
-        }
-    }
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        network.eval();
+        return network.call(tensor(packed, [count, WindowLength, Schema.Count])).data<float>().ToArray();
+    });
 
     private static double Sigmoid(double logit) => 1.0 / (1.0 + Math.Exp(-logit));
 }

@@ -1,3 +1,5 @@
+using SignalEngine.Stages.TreeFilter.Shapley;
+
 namespace SignalEngine.Stages.TreeFilter;
 
 /// <summary>

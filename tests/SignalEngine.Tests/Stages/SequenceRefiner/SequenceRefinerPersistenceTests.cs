@@ -18,7 +18,7 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
         var (windows, _) = SyntheticSequences.Sample(50, seed: 31);
 
         var paths = refiner.Save(_bundle);
-        using var loaded = TorchSequenceRefiner.Load(_bundle, kind, "reloaded");
+        using var loaded = SequenceRefinerArtifacts.Load(_bundle, kind, "reloaded");
 
         paths.Should().Equal($"stage2/{kind}.dat", $"stage2/{kind}.json");
         paths.Should().OnlyContain(p => File.Exists(Path.Combine(_bundle, p)));
@@ -34,12 +34,12 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
     [Fact]
     public void AMissingFileIsReportedByName()
     {
-        var missingBoth = () => TorchSequenceRefiner.Load(_bundle, "lstm", "v");
+        var missingBoth = () => SequenceRefinerArtifacts.Load(_bundle, "lstm", "v");
         missingBoth.Should().Throw<FileNotFoundException>().WithMessage("*lstm.json*");
 
         models.Lstm.Save(_bundle);
         File.Delete(Path.Combine(_bundle, "stage2", "lstm.dat"));
-        var missingWeights = () => TorchSequenceRefiner.Load(_bundle, "lstm", "v");
+        var missingWeights = () => SequenceRefinerArtifacts.Load(_bundle, "lstm", "v");
         missingWeights.Should().Throw<FileNotFoundException>().WithMessage("*lstm.dat*");
     }
 
@@ -49,7 +49,7 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
         models.Lstm.Save(_bundle);
         File.WriteAllBytes(Path.Combine(_bundle, "stage2", "lstm.dat"), [1, 2, 3, 4, 5, 6, 7]);
 
-        var load = () => TorchSequenceRefiner.Load(_bundle, "lstm", "v");
+        var load = () => SequenceRefinerArtifacts.Load(_bundle, "lstm", "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage("*lstm.dat*");
     }
@@ -61,7 +61,7 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
         models.Transformer.Save(_bundle);
         File.Copy(Path.Combine(_bundle, "stage2", "transformer.dat"), Path.Combine(_bundle, "stage2", "lstm.dat"), overwrite: true);
 
-        var load = () => TorchSequenceRefiner.Load(_bundle, "lstm", "v");
+        var load = () => SequenceRefinerArtifacts.Load(_bundle, "lstm", "v");
 
         load.Should().Throw<InvalidDataException>();
     }
@@ -75,7 +75,7 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
         models.Transformer.Save(_bundle);
         File.WriteAllText(Path.Combine(_bundle, "stage2", "transformer.json"), json);
 
-        var load = () => TorchSequenceRefiner.Load(_bundle, "transformer", "v");
+        var load = () => SequenceRefinerArtifacts.Load(_bundle, "transformer", "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage("*transformer.json*");
     }
@@ -83,7 +83,7 @@ public sealed class SequenceRefinerPersistenceTests(TrainedSequenceModels models
     [Fact]
     public void AnUnknownKindIsAnArgumentError()
     {
-        var load = () => TorchSequenceRefiner.Load(_bundle, "gru", "v");
+        var load = () => SequenceRefinerArtifacts.Load(_bundle, "gru", "v");
         var train = () => SequenceRefinerTrainer.Train(
             "gru", SyntheticSequences.Sample(100, 1).Windows, SyntheticSequences.Sample(100, 1).Up,
             SyntheticSequences.Schema, SyntheticSequences.Options, 1, "v");

@@ -54,7 +54,7 @@ public sealed class SequenceRefinerTrainerTests(TrainedSequenceModels models)
         try
         {
             models.Get(kind).Save(bundle);
-            using var copy = TorchSequenceRefiner.Load(bundle, kind, "candidate");
+            using var copy = SequenceRefinerArtifacts.Load(bundle, kind, "candidate");
             // A new regime: the planted relation flips sign.
             var (windows, up) = SyntheticSequences.Sample(400, seed: 51);
             var flipped = up.Select(u => !u).ToArray();
@@ -84,8 +84,8 @@ public sealed class SequenceRefinerTrainerTests(TrainedSequenceModels models)
         try
         {
             models.Transformer.Save(bundle);
-            using var first = TorchSequenceRefiner.Load(bundle, "transformer", "a");
-            using var second = TorchSequenceRefiner.Load(bundle, "transformer", "b");
+            using var first = SequenceRefinerArtifacts.Load(bundle, "transformer", "a");
+            using var second = SequenceRefinerArtifacts.Load(bundle, "transformer", "b");
             var (windows, up) = SyntheticSequences.Sample(100, seed: 61);
             var (test, _) = SyntheticSequences.Sample(20, seed: 62);
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using SignalEngine.Stages.TreeFilter;
+using SignalEngine.Stages.TreeFilter.Shapley;
 using Xunit.Abstractions;
 
 namespace SignalEngine.Tests.Stages.TreeFilter;
@@ -216,7 +217,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     public void SaveThenLoadGivesIdenticalScoresAndExplanations()
     {
         trained.Artifacts.Should().Equal("stage1/lightgbm.zip", "stage1/fasttree.zip", "stage1/trees.json");
-        var loaded = GradientBoostedTreeFilter.Load(trained.Directory, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "test-1");
+        var loaded = TreeFilterArtifacts.Load(trained.Directory, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "test-1");
 
         loaded.Model.Should().Be(new SignalEngine.Stages.ModelStamp("lightgbm+fasttree", "test-1"));
         foreach (var row in trained.TestRows.Take(50))
@@ -232,7 +233,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var copy = trained.CopyBundle();
         File.Delete(Path.Combine(copy, "stage1/trees.json"));
 
-        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<FileNotFoundException>().WithMessage("*stage1/trees.json*");
     }
@@ -243,7 +244,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var copy = trained.CopyBundle();
         File.Delete(Path.Combine(copy, "stage1/fasttree.zip"));
 
-        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<FileNotFoundException>().WithMessage("*stage1/fasttree.zip*");
     }
@@ -257,7 +258,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var copy = trained.CopyBundle();
         File.WriteAllText(Path.Combine(copy, artifact), content);
 
-        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage($"*{artifact}*");
     }
@@ -272,7 +273,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var end = json.IndexOf(',', start);
         File.WriteAllText(path, json[..start] + "0" + json[end..]);
 
-        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage("*stage1/trees.json*tree 0*out of order*");
     }
@@ -283,7 +284,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         var copy = trained.CopyBundle();
         File.Copy(Path.Combine(copy, "stage1/fasttree.zip"), Path.Combine(copy, "stage1/lightgbm.zip"), overwrite: true);
 
-        var load = () => GradientBoostedTreeFilter.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(copy, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage("*stage1/lightgbm.zip disagrees with stage1/trees.json*");
     }
@@ -293,7 +294,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     {
         var schema = new SignalEngine.Features.FeatureSchema(PlantedThreshold.Schema.Names.Reverse().ToArray());
 
-        var load = () => GradientBoostedTreeFilter.Load(trained.Directory, schema, TrainedTreeFilterFixture.Options, "v");
+        var load = () => TreeFilterArtifacts.Load(trained.Directory, schema, TrainedTreeFilterFixture.Options, "v");
 
         load.Should().Throw<InvalidDataException>().WithMessage("*stage1/trees.json*feature schema*");
     }
@@ -301,7 +302,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     [Fact]
     public void SameRowsAndSeedGiveIdenticalTreesAndScores()
     {
-        var again = GradientBoostedTreeFilter.Train(
+        var again = TreeFilterTrainer.Train(
             trained.TrainRows, trained.TrainLabels, PlantedThreshold.Schema, TrainedTreeFilterFixture.Options, seed: 5, version: "test-1");
         var directory = trained.Directory + "-again";
         try
@@ -321,7 +322,7 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
     }
 
     private GradientBoostedTreeFilter Reload(TreeFilterOptions options) =>
-        GradientBoostedTreeFilter.Load(trained.Directory, PlantedThreshold.Schema, options, "test-1");
+        TreeFilterArtifacts.Load(trained.Directory, PlantedThreshold.Schema, options, "test-1");
 
     private static double[] RowWith(double planted, double rsi)
     {

@@ -14,7 +14,7 @@ public sealed class TrainedTreeFilterFixture : IDisposable
     {
         (TrainRows, TrainLabels) = PlantedThreshold.Generate(2000, seed: 11);
         (TestRows, _) = PlantedThreshold.Generate(400, seed: 12);
-        Filter = GradientBoostedTreeFilter.Train(TrainRows, TrainLabels, PlantedThreshold.Schema, Options, seed: 5, version: "test-1");
+        Filter = TreeFilterTrainer.Train(TrainRows, TrainLabels, PlantedThreshold.Schema, Options, seed: 5, version: "test-1");
         Directory = Path.Combine(Path.GetTempPath(), "signalengine-tests", "stage1-" + Guid.NewGuid().ToString("N")[..8]);
         Artifacts = Filter.Save(Directory);
     }

@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.TreeFilter;
+namespace SignalEngine.Stages.TreeFilter.Shapley;
 
 /// <summary>
 /// One tree's exact path-dependent TreeSHAP, precomputed per leaf (the idea of Fast TreeSHAP v2, Yang 2021).

@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.TreeFilter;
+namespace SignalEngine.Stages.TreeFilter.Shapley;
 
 /// <summary>
 /// Exact path-dependent TreeSHAP (Lundberg, Erion and Lee 2018, Algorithm 2): the Shapley values of one tree's

@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.TreeFilter;
+namespace SignalEngine.Stages.TreeFilter.Shapley;
 
 /// <summary>
 /// One tree's exact TreeSHAP values, tabulated. The path-dependent Shapley values depend on the row only through

@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.TreeFilter;
+namespace SignalEngine.Stages.TreeFilter.Shapley;
 
 /// <summary>
 /// How one tree serves its exact TreeSHAP: a grid lookup when its threshold grid is small, else per-leaf pattern
