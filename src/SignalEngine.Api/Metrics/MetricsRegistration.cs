@@ -1,4 +1,6 @@
+using Npgsql;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace SignalEngine.Api.Metrics;
 
@@ -15,9 +17,20 @@ public static class MetricsRegistration
         services.AddSingleton<SignalMetrics>();
         services.AddSingleton<RecordingMetrics>();
         services.AddSingleton<OnlineMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(SignalEngineMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter(SignalEngineMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                // A span per request (probes and scrapes left out) with its PostgreSQL commands beneath it.
+                tracing
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http =>
+                        !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
+                    .AddNpgsql();
+                // Spans leave the process only where a collector is named, by OpenTelemetry's own variable.
+                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))) tracing.AddOtlpExporter();
+            });
         return services;
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using OpenTelemetry.Trace;
 using SignalEngine.Tests.Api.Support;
 using static SignalEngine.Tests.Api.Support.RequestBodies;
 
@@ -35,5 +37,30 @@ public sealed class MetricsTests : IDisposable
         samples.Should().Contain(l => l.StartsWith("signalengine_model_serving{", StringComparison.Ordinal) && l.Contains($"model_version=\"{FakeBundle.Version}\"") && l.EndsWith(" 1", StringComparison.Ordinal));
         samples.Should().Contain(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("http_route=\"/signals/\""));
         samples.Should().NotContain(l => l.Contains("instrument=") || l.Contains("signal_id="), "tags stay low-cardinality");
+    }
+
+    [Fact]
+    public async Task EachRequestIsTracedWithItsRouteButProbesAreNot()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var app = SignalEngineApplication.WithFakeBundle();
+        using var traced = app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
+        var client = traced.CreateClient();
+        client.DefaultRequestHeaders.Authorization = _client.DefaultRequestHeaders.Authorization;
+
+        (await client.PostAsync("/signals", Json(FakeBatch(FakeItem(0))))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline && !Snapshot(spans).Any(s => s.GetTagItem("http.route") is not null)) await Task.Delay(50);
+        var routes = Snapshot(spans).Select(s => s.GetTagItem("http.route") as string).ToArray();
+        routes.Should().Contain("/signals/");
+        routes.Should().NotContain(r => r != null && r.StartsWith("/health", StringComparison.Ordinal), "probes are not traced");
+    }
+
+    private static System.Diagnostics.Activity[] Snapshot(List<System.Diagnostics.Activity> spans)
+    {
+        lock (spans) return [.. spans];
     }
 }
