@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace SignalEngine.Api.Storage;
 
@@ -37,14 +35,9 @@ public sealed class IdempotencyStore(Func<DbConnection> connect)
             PRIMARY KEY (api_key, idempotency_key))
         """;
 
-    public static IdempotencyStore Sqlite(string path) => new(() => new SqliteConnection(
-        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString()));
+    public static IdempotencyStore Sqlite(string path) => new(PortableSql.Sqlite(path));
 
-    public static IdempotencyStore Postgres(string connectionString)
-    {
-        var source = NpgsqlDataSource.Create(connectionString);
-        return new IdempotencyStore(source.CreateConnection);
-    }
+    public static IdempotencyStore Postgres(string connectionString) => new(PortableSql.Postgres(connectionString));
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -97,23 +90,9 @@ public sealed class IdempotencyStore(Func<DbConnection> connect)
         return connection;
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        PortableSql.Command(connection, null, sql, parameters);
 
-    private static async Task<int> ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task<int> ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        PortableSql.ExecuteAsync(connection, null, sql, cancellationToken, parameters);
 }

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Storage;
@@ -42,14 +40,9 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
         "CREATE TABLE IF NOT EXISTS online_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ];
 
-    public static OutcomeStore Sqlite(string path) => new(() => new SqliteConnection(
-        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString()));
+    public static OutcomeStore Sqlite(string path) => new(PortableSql.Sqlite(path));
 
-    public static OutcomeStore Postgres(string connectionString)
-    {
-        var source = NpgsqlDataSource.Create(connectionString);
-        return new OutcomeStore(source.CreateConnection);
-    }
+    public static OutcomeStore Postgres(string connectionString) => new(PortableSql.Postgres(connectionString));
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -216,31 +209,12 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
         return connection;
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters) =>
+        PortableSql.Command(connection, transaction, sql, parameters);
 
-    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        PortableSql.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
 
-    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is DBNull ? null : value;
-    }
+    private static Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        PortableSql.ScalarAsync(connection, transaction, sql, cancellationToken, parameters);
 }
