@@ -13,6 +13,9 @@ public sealed record CandidateScore(TreeFilterResult Tree, IReadOnlyList<Sequenc
         new(Tree.ProbabilityActionable, Sequence.Select(s => s.ProbabilityUp).ToArray(), context.Regime, context.Liquidity);
 }
 
+/// <summary>A scored item with its explanations: stage 1's TreeSHAP and each sequence model's attribution or why it has none.</summary>
+public sealed record ExplainedScore(CandidateScore Score, TreeExplanation Tree, IReadOnlyList<SequenceExplanation> Sequence);
+
 /// <summary>
 /// What the decision knows of an item besides the stage outputs: its market regime and liquidity (stage 3's context)
 /// and its volatility, the sigma of one-bar log returns its barriers are set from (NaN when unknown).
@@ -50,7 +53,8 @@ public sealed record MetaDecision(
 /// </summary>
 public static class StageComposer
 {
-    public const string FilteredReason = "skipped: filtered at stage 1";
+    /// <summary>What stage 2 says of an item stage 1 filtered: it was not refined (stage 3 reads that as an abstention).</summary>
+    public const string FilteredReason = "not refined: filtered at stage 1";
 
     /// <summary>Stages 1 and 2 over a batch; filtered items never reach stage 2 (the tree filter exists to spare it those).</summary>
     /// <param name="windows">Per item the T x F window ending at the item, or null when its history is too short.</param>
@@ -62,16 +66,50 @@ public static class StageComposer
     {
         var trees = new TreeFilterResult[rows.Count];
         for (var i = 0; i < rows.Count; i++) trees[i] = treeFilter.Evaluate(rows[i]);
+        return Refine(trees, refiners, windows);
+    }
 
-        var passedWindows = new double[][]?[rows.Count];
-        for (var i = 0; i < rows.Count; i++) passedWindows[i] = trees[i].Passed ? windows[i] : null;
+    /// <summary>
+    /// <see cref="Score"/> with every explanation: stage 1's exact TreeSHAP from the same pass that scores the item, and
+    /// for each sequence model one batched integrated-gradients call over the items it refined. Items stage 1
+    /// filtered are neither refined nor attributed. The models are attributed side by side, one thread each (each
+    /// runs libtorch on one thread), which changes no output: an item's numbers depend only on the batch.
+    /// </summary>
+    public static IReadOnlyList<ExplainedScore> ScoreAndExplain(
+        ITreeFilter treeFilter,
+        IReadOnlyList<ISequenceRefiner> refiners,
+        IReadOnlyList<double[]> rows,
+        IReadOnlyList<double[][]?> windows)
+    {
+        var trees = new ExplainedTreeResult[rows.Count];
+        for (var i = 0; i < rows.Count; i++) trees[i] = treeFilter.EvaluateAndExplain(rows[i]);
+        var scores = Refine(trees.Select(t => t.Result).ToArray(), refiners, windows);
+
+        var sequence = new SequenceExplanation[refiners.Count][];
+        Parallel.For(0, refiners.Count, m => sequence[m] = Attribute(refiners[m], m, scores, windows));
+
+        var explained = new ExplainedScore[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var perModel = new SequenceExplanation[refiners.Count];
+            for (var m = 0; m < perModel.Length; m++) perModel[m] = sequence[m][i];
+            explained[i] = new ExplainedScore(scores[i], trees[i].Explanation, perModel);
+        }
+        return explained;
+    }
+
+    private static IReadOnlyList<CandidateScore> Refine(
+        TreeFilterResult[] trees, IReadOnlyList<ISequenceRefiner> refiners, IReadOnlyList<double[][]?> windows)
+    {
+        var passedWindows = new double[][]?[trees.Length];
+        for (var i = 0; i < trees.Length; i++) passedWindows[i] = trees[i].Passed ? windows[i] : null;
 
         var sequence = new SequenceRefinerResult[refiners.Count][];
         for (var m = 0; m < refiners.Count; m++)
         {
             var results = refiners[m].Refine(passedWindows);
-            sequence[m] = new SequenceRefinerResult[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            sequence[m] = new SequenceRefinerResult[trees.Length];
+            for (var i = 0; i < trees.Length; i++)
             {
                 sequence[m][i] = trees[i].Passed
                     ? results[i]
@@ -79,12 +117,35 @@ public static class StageComposer
             }
         }
 
-        var scores = new CandidateScore[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var scores = new CandidateScore[trees.Length];
+        for (var i = 0; i < trees.Length; i++)
         {
             scores[i] = new CandidateScore(trees[i], sequence.Select(s => s[i]).ToArray());
         }
         return scores;
+    }
+
+    /// <summary>One model's attributions of the items it refined, in one call; the others say why they have none.</summary>
+    private static SequenceExplanation[] Attribute(
+        ISequenceRefiner refiner, int model, IReadOnlyList<CandidateScore> scores, IReadOnlyList<double[][]?> windows)
+    {
+        var refined = new List<int>();
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (!scores[i].Sequence[model].Abstained) refined.Add(i);
+        }
+        var attributions = refined.Count == 0 ? [] : refiner.Attribute(refined.Select(i => windows[i]!).ToArray());
+
+        var explanations = new SequenceExplanation[scores.Count];
+        var next = 0;
+        for (var i = 0; i < scores.Count; i++)
+        {
+            var result = scores[i].Sequence[model];
+            explanations[i] = result.Abstained
+                ? new SequenceExplanation(result.Model, null, result.AbstainReason)
+                : new SequenceExplanation(result.Model, attributions[next++], null);
+        }
+        return explanations;
     }
 
     public const string UnknownVolatilityReason = "hold: the item's volatility is unknown, so are its barriers";

@@ -39,8 +39,7 @@ public sealed class SequenceRefinerLearningTests(TrainedSequenceModels models, I
         training.HoldoutLogLoss.Should().BeLessThan(Math.Log(2));
     }
 
-    /// <summary>Tolerance: the midpoint rule with 64 steps in float32 leaves a gap under 1% of the output change
-    /// plus 1e-3.</summary>
+    /// <summary>Tolerance: the adaptive grid is refined until the gap is within 1% of the output change plus 1e-3.</summary>
     [Theory]
     [InlineData("lstm")]
     [InlineData("transformer")]
