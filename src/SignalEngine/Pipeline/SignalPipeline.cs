@@ -17,21 +17,20 @@ public sealed class SignalPipeline(StageSet stages)
         var windows = items.Select(i => i.Window(Stages.WindowLength)).ToArray();
         var scores = StageComposer.ScoreAndExplain(Stages.TreeFilter, Stages.SequenceRefiners, items.Select(i => i.Features).ToArray(), windows);
 
+        // Ids drawn in item order as before; then the decisions side by side, each depending on its own item alone.
+        var ids = new Guid[items.Count];
+        for (var i = 0; i < ids.Length; i++) ids[i] = Guid.CreateVersion7();
         var results = new PipelineResult[items.Count];
-        for (var i = 0; i < items.Count; i++)
-        {
-            results[i] = Decide(items[i], scores[i]);
-        }
+        Parallel.For(0, items.Count, i => results[i] = Decide(ids[i], items[i], scores[i]));
         return results;
     }
 
-    private PipelineResult Decide(SignalInput item, ExplainedScore explained)
+    private PipelineResult Decide(Guid id, SignalInput item, ExplainedScore explained)
     {
         var score = explained.Score;
         var context = Stages.ContextOf(item);
         var meta = StageComposer.Decide(Stages.MetaLearner, score, context, Stages.Rule);
 
-        var id = Guid.CreateVersion7();
         var signal = new Signal(
             id,
             item.Instrument,

@@ -71,10 +71,14 @@ public static class StageComposer
 
     /// <summary>
     /// <see cref="Score"/> with every explanation: stage 1's exact TreeSHAP from the same pass that scores the item, and
-    /// for each sequence model one batched integrated-gradients call over the items it refined. Items stage 1
-    /// filtered are neither refined nor attributed. The models are attributed side by side, one thread each (each
-    /// runs libtorch on one thread), which changes no output: an item's numbers depend only on the batch.
+    /// each sequence model's integrated gradients over the items it refined, in batched calls of at most
+    /// <see cref="AttributionBatchItems"/> items. Items stage 1 filtered are neither refined nor attributed.
     /// </summary>
+    /// <remarks>
+    /// Stage 1 and the attribution calls run side by side on the machine's cores (each call runs libtorch on its own
+    /// thread). That changes no output: an item's numbers depend on the items of its batch and their order, never on
+    /// the threads or the core count, because the calls are cut by item index.
+    /// </remarks>
     public static IReadOnlyList<ExplainedScore> ScoreAndExplain(
         ITreeFilter treeFilter,
         IReadOnlyList<ISequenceRefiner> refiners,
@@ -82,11 +86,9 @@ public static class StageComposer
         IReadOnlyList<double[][]?> windows)
     {
         var trees = new ExplainedTreeResult[rows.Count];
-        for (var i = 0; i < rows.Count; i++) trees[i] = treeFilter.EvaluateAndExplain(rows[i]);
+        Parallel.For(0, rows.Count, i => trees[i] = treeFilter.EvaluateAndExplain(rows[i]));
         var scores = Refine(trees.Select(t => t.Result).ToArray(), refiners, windows);
-
-        var sequence = new SequenceExplanation[refiners.Count][];
-        Parallel.For(0, refiners.Count, m => sequence[m] = Attribute(refiners[m], m, scores, windows));
+        var sequence = Attribute(refiners, scores, windows);
 
         var explained = new ExplainedScore[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -97,6 +99,12 @@ public static class StageComposer
         }
         return explained;
     }
+
+    /// <summary>
+    /// Items per attribution call: large enough that libtorch's per-call cost is spread thin, small enough that a
+    /// batch of 1,000 items keeps every core busy with calls of both models.
+    /// </summary>
+    public const int AttributionBatchItems = 128;
 
     private static IReadOnlyList<CandidateScore> Refine(
         TreeFilterResult[] trees, IReadOnlyList<ISequenceRefiner> refiners, IReadOnlyList<double[][]?> windows)
@@ -125,25 +133,40 @@ public static class StageComposer
         return scores;
     }
 
-    /// <summary>One model's attributions of the items it refined, in one call; the others say why they have none.</summary>
-    private static SequenceExplanation[] Attribute(
-        ISequenceRefiner refiner, int model, IReadOnlyList<CandidateScore> scores, IReadOnlyList<double[][]?> windows)
+    /// <summary>Per model and item, the attribution of what the model refined, or why there is none.</summary>
+    private static SequenceExplanation[][] Attribute(
+        IReadOnlyList<ISequenceRefiner> refiners, IReadOnlyList<CandidateScore> scores, IReadOnlyList<double[][]?> windows)
     {
-        var refined = new List<int>();
-        for (var i = 0; i < scores.Count; i++)
+        var calls = new List<(int Model, int[] Items)>();
+        for (var m = 0; m < refiners.Count; m++)
         {
-            if (!scores[i].Sequence[model].Abstained) refined.Add(i);
+            var refined = Enumerable.Range(0, scores.Count).Where(i => !scores[i].Sequence[m].Abstained).ToArray();
+            for (var start = 0; start < refined.Length; start += AttributionBatchItems)
+            {
+                calls.Add((m, refined[start..Math.Min(refined.Length, start + AttributionBatchItems)]));
+            }
         }
-        var attributions = refined.Count == 0 ? [] : refiner.Attribute(refined.Select(i => windows[i]!).ToArray());
+        var attributions = new IReadOnlyList<SequenceAttribution>[calls.Count];
+        Parallel.For(0, calls.Count, c =>
+            attributions[c] = refiners[calls[c].Model].Attribute(calls[c].Items.Select(i => windows[i]!).ToArray()));
 
-        var explanations = new SequenceExplanation[scores.Count];
-        var next = 0;
-        for (var i = 0; i < scores.Count; i++)
+        var explanations = new SequenceExplanation[refiners.Count][];
+        for (var m = 0; m < refiners.Count; m++)
         {
-            var result = scores[i].Sequence[model];
-            explanations[i] = result.Abstained
-                ? new SequenceExplanation(result.Model, null, result.AbstainReason)
-                : new SequenceExplanation(result.Model, attributions[next++], null);
+            explanations[m] = new SequenceExplanation[scores.Count];
+            for (var i = 0; i < scores.Count; i++)
+            {
+                var result = scores[i].Sequence[m];
+                if (result.Abstained) explanations[m][i] = new SequenceExplanation(result.Model, null, result.AbstainReason);
+            }
+        }
+        for (var c = 0; c < calls.Count; c++)
+        {
+            var (m, items) = calls[c];
+            for (var k = 0; k < items.Length; k++)
+            {
+                explanations[m][items[k]] = new SequenceExplanation(refiners[m].Model.Name, attributions[c][k], null);
+            }
         }
         return explanations;
     }
