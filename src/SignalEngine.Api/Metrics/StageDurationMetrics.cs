@@ -47,6 +47,8 @@ public sealed class StageDurationMetrics(IMeterFactory factory)
             var started = Stopwatch.GetTimestamp();
             try { return inner.Explain(features); } finally { metrics.Record("explain", started); }
         }
+
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() => inner.SplitGainImportance();
     }
 
     private sealed class TimedSequenceRefiner(ISequenceRefiner inner, StageDurationMetrics metrics) : ISequenceRefiner

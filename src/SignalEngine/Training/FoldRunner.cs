@@ -32,8 +32,12 @@ internal sealed class FoldRunner(
     string version,
     IProgress<TrainingProgress>? progress,
     CancellationToken cancellationToken,
-    int? extraSteps = null)
+    int? extraSteps = null,
+    StageCatalog? catalog = null)
 {
+    /// <summary>Where each stage's kind, named by the options, trains from.</summary>
+    public StageCatalog Catalog { get; } = catalog ?? StageCatalog.Default;
+
     private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 4 + options.Sequence.Models.Count);
     private int _done;
 
@@ -59,7 +63,7 @@ internal sealed class FoldRunner(
         var test = set.InTimeRange(fold.TestStart, fold.TestEnd);
         if (reportSteps) Step($"fold {fold.Index + 1}/{options.Folds}: stage 1 on {train.Count} samples");
         var tree = InFold(fold, train, () => TrainTreeFilter(train));
-        var refiners = new List<TorchSequenceRefiner>();
+        var refiners = new List<ISequenceRefiner>();
         try
         {
             foreach (var kind in options.Sequence.Models)
@@ -78,8 +82,8 @@ internal sealed class FoldRunner(
     }
 
     /// <summary>Stage 3 fitted on the given folds' out-of-fold outputs.</summary>
-    public BayesianStackingMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
-        BayesianStackingMetaLearner.Fit(
+    public IMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
+        Catalog.MetaLearner(options.Meta.Model).Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
             options.Sequence.Models, options.Meta, version);
 
@@ -114,8 +118,8 @@ internal sealed class FoldRunner(
         }
     }
 
-    public GradientBoostedTreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
-        TreeFilterTrainer.Train(
+    public ITreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
+        Catalog.TreeFilter(options.TreeFilter.Model).Train(
             samples.Select(set.Row).ToArray(), samples.Select(s => s.Label != SignalAction.Hold).ToArray(),
             set.Schema, options.TreeFilter, options.Seed, version);
 
@@ -124,11 +128,11 @@ internal sealed class FoldRunner(
     /// <see cref="SequenceModelOptions.MaxTrainingWindows"/> of them (a rolling window, which also bounds the cost
     /// on long histories).
     /// </summary>
-    public TorchSequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
+    public ISequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
     {
         var actionable = samples.Where(s => s.Label != SignalAction.Hold).TakeLast(options.Sequence.MaxTrainingWindows).ToArray();
-        return SequenceRefinerTrainer.Train(
-            kind, actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
+        return Catalog.SequenceRefiner(kind).Train(
+            actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
             set.Schema, options.Sequence, options.Seed, version);
     }
 

@@ -13,6 +13,9 @@ public interface ITreeFilter
 
     /// <summary>Exact path-dependent TreeSHAP of the combined score: BaseValue + sum(contributions) = Score.</summary>
     TreeExplanation Explain(ReadOnlySpan<double> features);
+
+    /// <summary>Each feature's share of the ensembles' split gain, in schema order: the cheapest global importance.</summary>
+    IReadOnlyList<FeatureImportance> SplitGainImportance();
 }
 
 /// <summary>Stage 1 output for one item.</summary>

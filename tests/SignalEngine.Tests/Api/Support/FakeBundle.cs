@@ -62,6 +62,9 @@ public static class FakeBundle
             return new TreeExplanation(0, Score(features), contributions, []);
         }
 
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() =>
+            [new("ret_1", 0.4), new("rsi_14", 0.3), new("macd", 0.3), new("rvol_20", 0)];
+
         private static double Score(ReadOnlySpan<double> f) => f[0] + f[1] / 100 + f[2];
     }
 
