@@ -28,7 +28,7 @@ public static class TrainCommand
 
         AnsiConsole.MarkupLine($"bundle [green]{manifest.Version}[/] written to {Markup.Escape(Path.GetFullPath(output))} in {clock.Elapsed.TotalSeconds:F0} s");
         var table = new Table().AddColumns("stage", "out-of-sample metrics (walk-forward)");
-        foreach (var (stage, values) in manifest.Metrics)
+        foreach (var (stage, values) in manifest.Metrics.ToTable())
         {
             table.AddRow(stage, string.Join("  ", values.Select(kv => $"{kv.Key}={kv.Value:0.####}")));
         }

@@ -136,39 +136,22 @@ internal sealed class FoldRunner(
             set.Schema, options.Sequence, options.Seed, version);
     }
 
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics(IReadOnlyList<FoldOutput> oof)
+    public BundleMetrics Metrics(IReadOnlyList<FoldOutput> oof)
     {
         Step("out-of-sample metrics (nested walk-forward for stage 3)");
-        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>();
         var scores = oof.SelectMany(f => f.Scores).ToArray();
         var labels = oof.SelectMany(f => f.Labels).ToArray();
-        metrics["data"] = new Dictionary<string, double>
-        {
-            ["samples"] = set.Samples.Count,
-            ["outOfSampleSamples"] = labels.Length,
-            ["folds"] = oof.Count,
-        };
-        metrics["stage1"] = StageMetrics.TreeFilter(scores, labels);
-        for (var m = 0; m < options.Sequence.Models.Count; m++)
-        {
-            metrics[$"stage2.{options.Sequence.Models[m]}"] = StageMetrics.Refiner(scores, labels, m);
-        }
-
         var nested = Nested(oof).ToArray();
-        var pipeline = new Dictionary<string, double>(StageMetrics.Pipeline(
-            nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray()));
-        if (nested.Length > 0)
+        // The base rates each test fold would have been forecast with: its training period's label frequencies.
+        var baseRateLogLoss = nested.Length == 0 ? double.NaN : nested.SelectMany(f =>
         {
-            // The base rates each test fold would have been forecast with: its training period's label frequencies.
-            var baseRate = nested.SelectMany(f =>
-            {
-                var (rates, _) = ForecastPool.Frequencies(set.InTimeRange(f.Test.Fold.TrainStart, f.Test.Fold.TrainEnd).Select(s => s.Label));
-                return f.Test.Labels.Select(l => -Math.Log(rates.Of(l)));
-            }).Average();
-            pipeline["baseRateLogLoss"] = baseRate;
-            pipeline["logLossSkill"] = 1 - pipeline["logLoss"] / baseRate;
-        }
-        metrics["pipeline"] = pipeline;
-        return metrics;
+            var (rates, _) = ForecastPool.Frequencies(set.InTimeRange(f.Test.Fold.TrainStart, f.Test.Fold.TrainEnd).Select(s => s.Label));
+            return f.Test.Labels.Select(l => -Math.Log(rates.Of(l)));
+        }).Average();
+        return new BundleMetrics(
+            new DataMetrics(set.Samples.Count, labels.Length, oof.Count),
+            StageMetrics.TreeFilter(scores, labels),
+            options.Sequence.Models.Select((model, m) => (model, StageMetrics.Refiner(scores, labels, m))).ToDictionary(x => x.model, x => x.Item2),
+            StageMetrics.Pipeline(nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray(), baseRateLogLoss));
     }
 }

@@ -46,9 +46,9 @@ public sealed class ModelBundleTests(SmallBundleFixture fixture)
 
         manifest.FeatureSchema.Should().Contain(["ret_1", "rsi_14", "vol_regime", "atr_14", "volume_z_20"]);
         manifest.TrainingDataSha256.Should().MatchRegex("^[0-9a-f]{64}$");
-        manifest.Metrics.Keys.Should().Contain(["stage1", "stage2.lstm", "stage2.transformer", "pipeline"]);
-        manifest.Metrics["stage1"]["auc"].Should().BeInRange(0, 1);
-        manifest.Metrics["data"]["outOfSampleSamples"].Should().BeGreaterThan(100);
+        manifest.Metrics.ToTable().Keys.Should().Contain(["stage1", "stage2.lstm", "stage2.transformer", "pipeline"]);
+        manifest.Metrics.Stage1.Auc.Should().BeInRange(0, 1);
+        manifest.Metrics.Data.OutOfSampleSamples.Should().BeGreaterThan(100);
         manifest.Artifacts.Select(a => a.Stage).Distinct().Should().BeEquivalentTo(["stage1", "stage2", "stage3"]);
     }
 

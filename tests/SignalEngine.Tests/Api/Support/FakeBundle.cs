@@ -31,7 +31,7 @@ public static class FakeBundle
             WindowLength = WindowLength,
             Labels = new LabelConfig(),
             Hyperparameters = new TrainingOptions(),
-            Metrics = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precision"] = double.NaN } },
+            Metrics = BundleMetrics.FromTable(new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precisionBuy"] = double.NaN } }),
             Artifacts = [],
         },
         new Tree(),
