@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Bundle;
 using SignalEngine.Stages.MetaLearner;
@@ -16,11 +15,11 @@ public static class PipelineRegistration
     /// </summary>
     public static IServiceCollection AddSignalPipeline(this IServiceCollection services)
     {
-        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PipelineOptions>(PipelineOptions.Section);
 
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            var options = provider.Settings<PipelineOptions>();
             return ModelBundle.Load(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.BundlePath));
         });
         services.AddSingleton(provider => new ActiveBundle(
