@@ -22,7 +22,7 @@ public static class SignalsSwagger
                 Description = "Buy / sell / hold signals with calibrated confidence and a stored explanation for each.",
             });
             options.OperationFilter<FeatureBatchExample>();
-            options.OperationFilter<SignalListingParameters>();
+            options.OperationFilter<QueryParameterDocs>();
             options.DocumentFilter<SignalsTagDescription>();
             // The Authorize button: the key goes in as a bearer token (X-Api-Key works too, outside the UI).
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
@@ -82,31 +82,53 @@ public static class SignalsSwagger
         }
     }
 
-    /// <summary>GET /signals: what each query parameter means, its type and an example a reader can paste.</summary>
-    private sealed class SignalListingParameters : IOperationFilter
+    /// <summary>GET /signals and GET /outcomes/summary: what each query parameter means, its type and an example a reader can paste.</summary>
+    private sealed class QueryParameterDocs : IOperationFilter
     {
-        private static readonly Dictionary<string, (string Description, JsonSchemaType Type, JsonNode Example)> Parameters = new()
+        private sealed record Doc(string Description, JsonNode Example, int? Minimum = null, int? Maximum = null, int? Default = null, string[]? OneOf = null);
+
+        private static readonly Dictionary<string, Dictionary<string, Doc>> Operations = new()
         {
-            ["instrument"] = ("Only signals of this instrument (as sent in the batch, case-sensitive).", JsonSchemaType.String, "ttrc"),
-            ["action"] = ("Only signals with this action: buy, sell or hold.", JsonSchemaType.String, "buy"),
-            ["model"] = ("Only signals made by this model version (GET /models lists them).", JsonSchemaType.String, "20261201-220649-73f796ba"),
-            ["before"] = ("The `next` cursor of the previous page: only signals stored before the last one it listed.", JsonSchemaType.String, "MjAyNi0xMi0wMVQyMzo0NToyOC4xMjM0NTY3KzAwOjAwfDAxOWFkYjE5LTNiMmUtNzAwMC04MDAwLTAwMDAwMDAwMDAwMQ"),
-            ["limit"] = ($"Signals per page, 1 to {SignalsApi.MaxPageSize} ({SignalsApi.DefaultPageSize} when absent).", JsonSchemaType.Integer, SignalsApi.DefaultPageSize),
+            ["ListSignals"] = new()
+            {
+                ["instrument"] = new("Only signals of this instrument (as sent in the batch, case-sensitive).", "ttrc"),
+                ["action"] = new("Only signals with this action.", "buy", OneOf: ["buy", "sell", "hold"]),
+                ["model"] = new("Only signals made by this model version (GET /models lists them).", "20261201-220649-73f796ba"),
+                ["before"] = new("The `next` cursor of the previous page: only signals stored before the last one it listed.",
+                    "MjAyNi0xMi0wMVQyMzo0NToyOC4xMjM0NTY3KzAwOjAwfDAxOWFkYjE5LTNiMmUtNzAwMC04MDAwLTAwMDAwMDAwMDAwMQ"),
+                ["limit"] = new("Signals per page.", SignalsApi.DefaultPageSize, 1, SignalsApi.MaxPageSize, SignalsApi.DefaultPageSize),
+            },
+            ["GetOutcomeSummary"] = new()
+            {
+                ["model"] = new("Only signals made by this model version; all versions when absent.", "20261201-220649-73f796ba"),
+                ["window"] = new("How many of the most recent outcomes to score.", 1000, 1, Learning.OutcomesApi.MaxSummaryWindow, Learning.OutcomesApi.DefaultSummaryWindow),
+            },
         };
 
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName != "ListSignals") return;
+            var name = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+            if (name is null || !Operations.TryGetValue(name, out var docs)) return;
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
-                if (parameter.Name is null || !Parameters.TryGetValue(parameter.Name, out var doc)) continue;
+                if (parameter.Name is null || !docs.TryGetValue(parameter.Name, out var doc)) continue;
                 parameter.Description = doc.Description;
                 parameter.Example = doc.Example.DeepClone();
-                parameter.Schema = doc.Type == JsonSchemaType.Integer
-                    ? new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = SignalsApi.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Default = SignalsApi.DefaultPageSize }
-                    : parameter.Name == "action"
-                        ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("buy"), JsonValue.Create("sell"), JsonValue.Create("hold")] }
-                        : new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 };
+                parameter.Schema = doc.Maximum is { } maximum
+                    ? new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer, Format = "int32",
+                        Minimum = doc.Minimum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Default = doc.Default,
+                    }
+                    : new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        MinLength = 1,
+                        MaxLength = doc.OneOf is null ? 200 : null,
+                        Enum = doc.OneOf?.Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
+                    };
             }
         }
     }
