@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using OpenTelemetry.Trace;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Tests.Api.Support;
 
@@ -92,6 +94,24 @@ public sealed class DashboardHostTests : IDisposable
         log.Events.Should().Contain(e => e.Contains("/dashboard"), "the requests were logged");
         log.Events.Should().Contain(e => e.Contains("key=" + QueryKeyRedaction.Redacted), "the query string was logged, redacted");
         log.Text.Should().NotContain(secret);
+    }
+
+    [Fact]
+    public async Task AKeyInAQueryStringNeverReachesATraceSpan()
+    {
+        const string secret = "never-trace-me-0123456789abcdef";
+        var spans = new List<System.Diagnostics.Activity>();
+        await using var traced = App().WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
+        var client = traced.CreateClient();
+
+        (await client.GetAsync($"/dashboard?key={secret}")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        System.Diagnostics.Activity[] Snapshot() { lock (spans) return [.. spans]; }
+        while (DateTime.UtcNow < deadline && !Snapshot().Any(s => s.GetTagItem("url.path") is "/dashboard")) await Task.Delay(50);
+        var span = Snapshot().Should().Contain(s => s.GetTagItem("url.path") as string == "/dashboard").Which;
+        span.Tags.Should().NotContain(t => t.Value != null && t.Value.Contains(secret), "the span's url.query is redacted");
     }
 
     [Theory]
