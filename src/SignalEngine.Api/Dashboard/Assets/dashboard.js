@@ -409,7 +409,8 @@
       api('/models/current'),
       api('/models'),
       api('/models/current/importance').catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-      api('/outcomes/summary').catch((e) => (e instanceof ApiError && e.status !== 401 ? null : Promise.reject(e))),
+      // The statistics failing leaves the rest of the page; it says why instead of pretending there are no outcomes.
+      api('/outcomes/summary').catch((e) => (e instanceof ApiError && e.status !== 401 ? { failed: e } : Promise.reject(e))),
     ]);
     show('ready',
       el('h2', {}, 'Model ', el('span', { class: 'mono' }, current.version)),
@@ -464,7 +465,10 @@
   }
 
   function outcomesPanels(summary) {
-    if (!summary || summary.scored === 0) {
+    if (summary.failed) {
+      return panel('How the signals did', el('p', { class: 'muted', id: 'outcomes-error' }, 'The outcome statistics could not be read: ' + (summary.failed.title || '') + ' ' + (summary.failed.detail || '')));
+    }
+    if (summary.scored === 0) {
       return panel('How the signals did (all model versions)', emptyState('outcomes-empty', 'No outcomes yet',
         'Once clients report realised outcomes of signals (POST /outcomes), the reliability diagram and the hit rate over time appear here.'));
     }
