@@ -27,7 +27,7 @@ COPY . .
 # The PostgreSQL tests need a server; they run in CI (scripts/test.sh), with the loopback topology test.
 ARG RUN_TESTS=true
 RUN if [ "$RUN_TESTS" = true ]; then \
-      dotnet test tests/SignalEngine.Tests -c Release --no-restore --nologo --filter "Category!=Postgres"; \
+      dotnet test tests/SignalEngine.Tests -c Release --no-restore --nologo --filter "Category!=Postgres&Category!=Browser"; \
     fi
 # linux-x64 only: the other platforms' natives (LightGBM, SQLite) are dead weight in a Linux image.
 RUN dotnet publish src/SignalEngine.Api -c Release --no-restore -r linux-x64 --self-contained false -o /app -p:UseAppHost=false

@@ -11,6 +11,10 @@ bash scripts/setup.sh || exit 1
 SIGNALENGINE_TEST_POSTGRES=$(bash scripts/postgres.sh) || { echo "scripts/postgres.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 export SIGNALENGINE_TEST_POSTGRES
 
+# The dashboard's browser tests drive Debian's headless chromium through chromium-driver: installed here if missing
+# (about 2 minutes on a fresh machine, a check after that), so they fail rather than skip when they cannot run.
+bash scripts/chromium.sh >/dev/null || { echo "scripts/chromium.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+
 # The container test's stand-in images are mostly downloads and package unpacking: built meanwhile, in the background.
 images_log=$(mktemp)
 bash scripts/container-test.sh --images-only >"$images_log" 2>&1 &

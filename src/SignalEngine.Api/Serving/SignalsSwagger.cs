@@ -22,6 +22,8 @@ public static class SignalsSwagger
                 Description = "Buy / sell / hold signals with calibrated confidence and a stored explanation for each.",
             });
             options.OperationFilter<FeatureBatchExample>();
+            options.OperationFilter<QueryParameterDocs>();
+            options.DocumentFilter<SignalsTagDescription>();
             // The Authorize button: the key goes in as a bearer token (X-Api-Key works too, outside the UI).
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
@@ -77,6 +79,69 @@ public static class SignalsSwagger
                     ["context"] = new JsonObject { ["regime"] = "normal", ["liquidity"] = 0.0 },
                 }),
             };
+        }
+    }
+
+    /// <summary>GET /signals and GET /outcomes/summary: what each query parameter means, its type and an example a reader can paste.</summary>
+    private sealed class QueryParameterDocs : IOperationFilter
+    {
+        private sealed record Doc(string Description, JsonNode Example, int? Minimum = null, int? Maximum = null, int? Default = null, string[]? OneOf = null);
+
+        private static readonly Dictionary<string, Dictionary<string, Doc>> Operations = new()
+        {
+            ["ListSignals"] = new()
+            {
+                ["instrument"] = new("Only signals of this instrument (as sent in the batch, case-sensitive).", "ttrc"),
+                ["action"] = new("Only signals with this action.", "buy", OneOf: ["buy", "sell", "hold"]),
+                ["model"] = new("Only signals made by this model version (GET /models lists them).", "20261201-220649-73f796ba"),
+                ["before"] = new("The `next` cursor of the previous page: only signals stored before the last one it listed.",
+                    "MjAyNi0xMi0wMVQyMzo0NToyOC4xMjM0NTY3KzAwOjAwfDAxOWFkYjE5LTNiMmUtNzAwMC04MDAwLTAwMDAwMDAwMDAwMQ"),
+                ["limit"] = new("Signals per page.", SignalsApi.DefaultPageSize, 1, SignalsApi.MaxPageSize, SignalsApi.DefaultPageSize),
+            },
+            ["GetOutcomeSummary"] = new()
+            {
+                ["model"] = new("Only signals made by this model version; all versions when absent.", "20261201-220649-73f796ba"),
+                ["window"] = new("How many of the most recent outcomes to score.", 1000, 1, Learning.OutcomesApi.MaxSummaryWindow, Learning.OutcomesApi.DefaultSummaryWindow),
+            },
+        };
+
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var name = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+            if (name is null || !Operations.TryGetValue(name, out var docs)) return;
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+            {
+                if (parameter.Name is null || !docs.TryGetValue(parameter.Name, out var doc)) continue;
+                parameter.Description = doc.Description;
+                parameter.Example = doc.Example.DeepClone();
+                parameter.Schema = doc.Maximum is { } maximum
+                    ? new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer, Format = "int32",
+                        Minimum = doc.Minimum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Default = doc.Default,
+                    }
+                    : new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        MinLength = 1,
+                        MaxLength = doc.OneOf is null ? 200 : null,
+                        Enum = doc.OneOf?.Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
+                    };
+            }
+        }
+    }
+
+    /// <summary>The Signals tag says what its operations are about, for readers of the document and of Swagger UI.</summary>
+    private sealed class SignalsTagDescription : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            const string description = "Score a batch of feature rows into buy / sell / hold signals, and read stored signals, their explanations and a waterfall picture back.";
+            document.Tags ??= new HashSet<OpenApiTag>();
+            if (document.Tags.FirstOrDefault(t => t.Name == "Signals") is { } tag) tag.Description ??= description;
+            else document.Tags.Add(new OpenApiTag { Name = "Signals", Description = description });
         }
     }
 }
