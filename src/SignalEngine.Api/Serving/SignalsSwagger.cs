@@ -2,14 +2,20 @@ using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using SignalEngine.Api.Input;
+using SignalEngine.Api.OpenApi;
+using SignalEngine.Api.Security;
 
 namespace SignalEngine.Api.Serving;
 
 public static class SignalsSwagger
 {
-    private const string BearerScheme = "bearer";
-
-    /// <summary>The OpenAPI document and Swagger UI (at /swagger), with a POST /signals example the served model accepts.</summary>
+    /// <summary>
+    /// The OpenAPI document and Swagger UI (at /swagger), with a POST /signals example the served model accepts. The
+    /// conventions in the OpenApi folder complete every operation from its endpoint metadata
+    /// (security, error answers as ProblemDetails, parameter examples); the document is committed as
+    /// docs/openapi/signalengine.json and regenerated with
+    /// <c>dotnet build src/SignalEngine.Api -c Release -p:OpenApiGenerateDocumentsOnBuild=true</c>.
+    /// </summary>
     public static IServiceCollection AddSignalsSwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -19,19 +25,32 @@ public static class SignalsSwagger
             {
                 Title = "SignalEngine",
                 Version = "v1",
-                Description = "Buy / sell / hold signals with calibrated confidence and a stored explanation for each.",
+                Description = "Buy / sell / hold signals with calibrated confidence and a stored explanation for each. " +
+                    "Errors are ProblemDetails (RFC 9457); a 400 names the field and item index of each problem.",
             });
+            options.SupportNonNullableReferenceTypes();
+            options.SchemaFilter<RequiredProperties>();
             options.OperationFilter<FeatureBatchExample>();
-            // The Authorize button: the key goes in as a bearer token (X-Api-Key works too, outside the UI).
-            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            options.OperationFilter<OutcomeBatchExample>();
+            options.OperationFilter<IdempotencyHeaders>();
+            options.OperationFilter<ExplanationViewsAnswer>();
+            options.OperationFilter<ParameterExamples>();
+            options.OperationFilter<SecuredOperations>();
+            options.OperationFilter<ProblemResponses>();
+            options.DocumentFilter<DocumentInfo>();
+            // The Authorize button: the key goes in as a bearer token or in the X-Api-Key header; operations name both.
+            options.AddSecurityDefinition(SecuredOperations.BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "An API key (Auth:Keys, or the generated admin key whose file the service logs at start).",
+                Description = "An API key (Auth:Keys, or the generated admin key whose file the service logs at start) as 'Authorization: Bearer KEY'.",
             });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            options.AddSecurityDefinition(SecuredOperations.HeaderScheme, new OpenApiSecurityScheme
             {
-                [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Description = "The same API key in the X-Api-Key header.",
             });
         });
         return services;
@@ -76,6 +95,75 @@ public static class SignalsSwagger
                     ["history"] = history,
                     ["context"] = new JsonObject { ["regime"] = "normal", ["liquidity"] = 0.0 },
                 }),
+            };
+        }
+    }
+
+    /// <summary>POST /signals reads the Idempotency-Key header itself; a replayed answer says so in Idempotent-Replayed.</summary>
+    private sealed class IdempotencyHeaders : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName != "CreateSignals") return;
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = SignalsApi.IdempotencyKeyHeader,
+                In = ParameterLocation.Header,
+                Required = false,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200, Pattern = "^[!-~]+$" },
+            });
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse answered)
+            {
+                answered.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                answered.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                {
+                    Description = "true when this is the first answer to an earlier request with the same Idempotency-Key and body",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
+                };
+            }
+        }
+    }
+
+    /// <summary>GET /signals/{id}/explanation answers the stored explanation (method=shap) or a LimeView (method=lime).</summary>
+    private sealed class ExplanationViewsAnswer : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName != "GetSignalExplanation") return;
+            if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse answered) return;
+            answered.Description = "The stored explanation (method=shap), or a LIME surrogate of stage 1 (method=lime)";
+            if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "method") is { Schema: OpenApiSchema method })
+            {
+                method.Enum = [JsonValue.Create(ExplanationViews.Shap), JsonValue.Create(ExplanationViews.Lime)];
+            }
+            answered.Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        AnyOf =
+                        [
+                            context.SchemaGenerator.GenerateSchema(typeof(SignalEngine.Pipeline.SignalExplanation), context.SchemaRepository),
+                            context.SchemaGenerator.GenerateSchema(typeof(LimeView), context.SchemaRepository),
+                        ],
+                    },
+                },
+            };
+        }
+    }
+
+    /// <summary>An outcome for the README's example signal (a tester replaces the id with a signal it has made).</summary>
+    private sealed class OutcomeBatchExample : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName != "RecordOutcomes") return;
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) != true || media is null) return;
+            media.Example = new JsonObject
+            {
+                ["outcomes"] = new JsonArray(new JsonObject { ["signalId"] = ParameterExamples.SignalIdExample, ["label"] = "buy" }),
             };
         }
     }
