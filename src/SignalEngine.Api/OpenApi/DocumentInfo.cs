@@ -15,8 +15,9 @@ public sealed class DocumentInfo : IDocumentFilter
     };
 
     /// <summary>
-    /// The service that serves the document (relative: wherever it was fetched from); behind a gateway the document names
-    /// the sub-path it was fetched under instead (SignalsSwagger).
+    /// The service the document was fetched from, which is what a document without servers means too: the served one
+    /// names none, or the gateway's sub-path it was fetched under (SignalsSwagger); the committed one, read from a file by
+    /// tools that want a server, names this.
     /// </summary>
     public const string DefaultServer = "/";
 

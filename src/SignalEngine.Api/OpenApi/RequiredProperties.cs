@@ -9,7 +9,8 @@ namespace SignalEngine.Api.OpenApi;
 /// <summary>
 /// The service's own types list as required every property that is not nullable: answers always write every property
 /// (nulls included), and the request readers refuse a body without the non-nullable ones. A generated client then
-/// types them as present, and a contract tester checks that they are.
+/// types them as present, and a contract tester checks that they are. A nullable property that names another schema is
+/// one of that schema and null.
 /// </summary>
 public sealed class RequiredProperties : ISchemaFilter
 {
@@ -24,7 +25,15 @@ public sealed class RequiredProperties : ISchemaFilter
             if (property.GetCustomAttribute<JsonIgnoreAttribute>() is not null) continue;
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             if (!properties.ContainsKey(name)) continue;
-            if (_nullability.Create(property).ReadState == NullabilityState.Nullable) continue;
+            if (_nullability.Create(property).ReadState == NullabilityState.Nullable)
+            {
+                // A nullable object: the reference alone would say it is never null.
+                if (properties[name] is OpenApiSchemaReference reference)
+                {
+                    properties[name] = new OpenApiSchema { OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }] };
+                }
+                continue;
+            }
             (concrete.Required ??= new SortedSet<string>(StringComparer.Ordinal)).Add(name);
         }
     }

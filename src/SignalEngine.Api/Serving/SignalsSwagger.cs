@@ -19,6 +19,8 @@ public static class SignalsSwagger
     public static IServiceCollection AddSignalsSwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
+        // OpenAPI 3.1: JSON Schema 2020-12, so a property that may be null says so even when it names another schema.
+        services.Configure<Swashbuckle.AspNetCore.Swagger.SwaggerOptions>(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         services.AddSwaggerGen(options =>
         {
             options.SwaggerDoc("v1", new OpenApiInfo
@@ -52,19 +54,25 @@ public static class SignalsSwagger
                 Name = ApiKeyAuthenticationHandler.HeaderName,
                 Description = "The same API key in the X-Api-Key header.",
             });
+            // Swagger UI's Authorize button sends the bearer key with every request; operations name both ways.
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(SecuredOperations.BearerScheme, document)] = [],
+            });
         });
         return services;
     }
 
     /// <summary>
     /// Swagger UI at /swagger. Behind the gateway the document names the sub-path it was fetched under as its server,
-    /// so "Try it out" calls /signalengine/signals, not /signals on the gateway's root.
+    /// so "Try it out" calls /signalengine/signals, not /signals on the gateway's root; fetched directly it names none
+    /// (the service it came from). The committed document, read from a file, names "/" (DocumentInfo).
     /// </summary>
     public static WebApplication UseSignalsSwagger(this WebApplication app)
     {
         app.UseSwagger(options => options.PreSerializeFilters.Add((document, request) =>
         {
-            if (request.PathBase.HasValue) document.Servers = [new OpenApiServer { Url = request.PathBase.Value }];
+            document.Servers = request.PathBase.HasValue ? [new OpenApiServer { Url = request.PathBase.Value }] : null;
         }));
         app.UseSwaggerUI();
         return app;

@@ -24,8 +24,12 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.De
     [Fact]
     public async Task ServedDocumentIsTheCommittedOne()
     {
-        var served = JsonNode.Parse(await _host.Client.GetStringAsync("/swagger/v1/swagger.json"))!;
-        var committed = Committed();
+        var served = JsonNode.Parse(await _host.Client.GetStringAsync("/swagger/v1/swagger.json"))!.AsObject();
+        var committed = Committed().AsObject();
+        // Only the servers differ by design: fetched directly the document names none (the service it came from), the
+        // committed one names "/" for the tools that read it from a file.
+        served.Remove("servers").Should().BeFalse("a document fetched directly names no server");
+        committed.Remove("servers").Should().BeTrue("the committed document names its server");
 
         var differences = Differences(committed, served, "#").Take(10).ToArray();
         differences.Should().BeEmpty($"the served document must be the committed one; where they differ, run {Regenerate}");
