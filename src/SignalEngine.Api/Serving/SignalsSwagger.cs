@@ -140,7 +140,8 @@ public static class SignalsSwagger
         {
             if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName != "GetSignalExplanation") return;
             if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse answered) return;
-            answered.Description = "The stored explanation (method=shap), or a LIME surrogate of stage 1 (method=lime)";
+            answered.Description = "The stored explanation (method=shap), or a LIME surrogate of stage 1 (method=lime). " +
+                "The two share signalId and modelVersion and carry no discriminator: read the view asked for with its own schema.";
             if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "method") is { Schema: OpenApiSchema method })
             {
                 method.Enum = [JsonValue.Create(ExplanationViews.Shap), JsonValue.Create(ExplanationViews.Lime)];
