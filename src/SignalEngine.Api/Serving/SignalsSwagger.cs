@@ -13,8 +13,7 @@ public static class SignalsSwagger
     /// The OpenAPI document and Swagger UI (at /swagger), with a POST /signals example the served model accepts. The
     /// conventions in the OpenApi folder complete every operation from its endpoint metadata
     /// (security, error answers as ProblemDetails, parameter examples); the document is committed as
-    /// docs/openapi/signalengine.json and regenerated with
-    /// <c>dotnet build src/SignalEngine.Api -c Release -p:OpenApiGenerateDocumentsOnBuild=true</c>.
+    /// docs/openapi/signalengine.json and regenerated with <c>bash scripts/openapi.sh</c>.
     /// </summary>
     public static IServiceCollection AddSignalsSwagger(this IServiceCollection services)
     {
