@@ -22,6 +22,7 @@ COPY src/SignalEngine/SignalEngine.csproj src/SignalEngine/
 COPY src/SignalEngine.Api/SignalEngine.Api.csproj src/SignalEngine.Api/
 COPY src/SignalEngine.Cli/SignalEngine.Cli.csproj src/SignalEngine.Cli/
 COPY tests/SignalEngine.Tests/SignalEngine.Tests.csproj tests/SignalEngine.Tests/
+COPY clients/dotnet/SignalEngine.Client/SignalEngine.Client.csproj clients/dotnet/SignalEngine.Client/
 RUN dotnet restore tests/SignalEngine.Tests/SignalEngine.Tests.csproj
 COPY . .
 # The PostgreSQL tests need a server; they run in CI (scripts/test.sh), with the loopback topology test.

@@ -22,8 +22,12 @@ public static class SignalsApi
             .WithName("CreateSignals")
             .WithSummary("Signals for a batch of feature rows, in item order; each stored and audited before the answer")
             .Accepts<FeatureBatch>("application/json")
+            .Produces<SignalBatch>(StatusCodes.Status200OK, "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListSignals)
             .WithName("ListSignals")
@@ -36,16 +40,20 @@ public static class SignalsApi
         group.MapGet("/{id}", GetSignal)
             .WithName("GetSignal")
             .WithSummary("A stored signal")
-            .Produces<Signal>(StatusCodes.Status200OK, "application/json");
+            .Produces<Signal>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/explanation", GetExplanation)
             .WithName("GetSignalExplanation")
             .WithSummary("Why a stored signal is what it is, stage by stage (method=shap, the default); method=lime answers a LimeView: a local surrogate of stage 1 with its fidelity")
-            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json")
+            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json") // or a LimeView: SignalsSwagger documents both
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}/explanation.svg", GetExplanationSvg)
             .WithName("GetSignalExplanationSvg")
             .WithSummary("Waterfall chart of the stage-1 TreeSHAP contributions, for a browser")
-            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
