@@ -54,6 +54,8 @@ public sealed class StageDurationMetrics(IMeterFactory factory)
             var started = Stopwatch.GetTimestamp();
             try { return inner.EvaluateAndExplain(features); } finally { metrics.Record("tree_filter", started); }
         }
+
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() => inner.SplitGainImportance();
     }
 
     private sealed class TimedSequenceRefiner(ISequenceRefiner inner, StageDurationMetrics metrics) : ISequenceRefiner

@@ -45,6 +45,7 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
         await ExecuteAsync(connection, SqliteSignalStore.CreateTable, cancellationToken);
         await ExecuteAsync(connection, SqliteSignalStore.CreateIndex, cancellationToken);
+        await ExecuteAsync(connection, SignalListingSql.CreateIndex, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -90,6 +91,13 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
             found[record.Id] = record;
         }
         return found;
+    }
+
+    public async Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = SignalListingSql.Command(connection, query);
+        return await SignalListingSql.ReadAsync(command, cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

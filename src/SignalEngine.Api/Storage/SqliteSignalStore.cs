@@ -53,6 +53,7 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken);
         await ExecuteAsync(connection, CreateTable, cancellationToken);
         await ExecuteAsync(connection, CreateIndex, cancellationToken);
+        await ExecuteAsync(connection, SignalListingSql.CreateIndex, cancellationToken);
     }
 
     public async Task SaveAsync(IReadOnlyList<SignalRecord> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
@@ -104,6 +105,13 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
             }
         }
         return found;
+    }
+
+    public async Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = SignalListingSql.Command(connection, query);
+        return await SignalListingSql.ReadAsync(command, cancellationToken);
     }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -134,7 +134,7 @@ public sealed class SignalsHostTests : IDisposable
         model.GetProperty("historyLength").GetInt32().Should().Be(FakeBundle.WindowLength - 1);
         model.GetProperty("labels").GetProperty("horizon").GetInt32().Should().BePositive();
         model.GetProperty("metrics").GetProperty("pipeline").GetProperty("logLoss").GetDouble().Should().Be(0.9);
-        model.GetProperty("metrics").GetProperty("pipeline").GetProperty("precision").ValueKind.Should().Be(JsonValueKind.Null, "JSON has no NaN");
+        model.GetProperty("metrics").GetProperty("pipeline").GetProperty("precisionBuy").ValueKind.Should().Be(JsonValueKind.Null, "JSON has no NaN");
         model.GetProperty("stages").GetProperty("sequence")[0].GetProperty("name").GetString().Should().Be("fake-lstm");
         model.TryGetProperty("hyperparameters", out _).Should().BeTrue();
     }

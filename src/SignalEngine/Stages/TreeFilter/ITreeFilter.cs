@@ -19,6 +19,9 @@ public interface ITreeFilter
     /// that can read both from one pass over its model should (the served pipeline explains every item).
     /// </summary>
     ExplainedTreeResult EvaluateAndExplain(ReadOnlySpan<double> features) => new(Evaluate(features), Explain(features));
+
+    /// <summary>Each feature's share of the ensembles' split gain, in schema order: the cheapest global importance.</summary>
+    IReadOnlyList<FeatureImportance> SplitGainImportance();
 }
 
 /// <summary>A stage-1 result and its explanation, from one call.</summary>

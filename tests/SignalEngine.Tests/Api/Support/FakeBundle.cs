@@ -31,7 +31,7 @@ public static class FakeBundle
             WindowLength = WindowLength,
             Labels = new LabelConfig(),
             Hyperparameters = new TrainingOptions(),
-            Metrics = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precision"] = double.NaN } },
+            Metrics = BundleMetrics.FromTable(new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precisionBuy"] = double.NaN } }),
             Artifacts = [],
         },
         new Tree(),
@@ -61,6 +61,9 @@ public static class FakeBundle
             ];
             return new TreeExplanation(0, Score(features), contributions, []);
         }
+
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() =>
+            [new("ret_1", 0.4), new("rsi_14", 0.3), new("macd", 0.3), new("rvol_20", 0)];
 
         private static double Score(ReadOnlySpan<double> f) => f[0] + f[1] / 100 + f[2];
     }
