@@ -78,8 +78,8 @@ public static class FakeBundle
                 ? new SequenceRefinerResult("fake-lstm", null, "abstained: needs 2 history rows")
                 : new SequenceRefinerResult("fake-lstm", 0.7, null)).ToArray();
 
-        public SequenceAttribution Attribute(double[][] window) => new(
-            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15, 0], 0);
+        public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows) => windows.Select(window => new SequenceAttribution(
+            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15, 0], 0, 1, 0.001)).ToArray();
 
         public void Dispose() { }
     }
