@@ -18,11 +18,13 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
 
     private const int FileFormat = 1;
     private const ulong DrawSeed = 0x5EED_57AC_C1A9UL;
+    private const ulong RateSeed = 0xBA5E_7A7E_5EEDUL;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private readonly double[] _mean;
     private readonly double[] _draws;
+    private readonly ClassProbabilities[] _rateDraws;
     private readonly int _drawCount;
 
     private BayesianStackingMetaLearner(
@@ -48,6 +50,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         _mean = [.. posterior.Mean];
         _drawCount = options.PosteriorSamples;
         _draws = DrawWeights(posterior, _drawCount);
+        _rateDraws = pool.RateDraws(_drawCount, RateSeed);
     }
 
     public ModelStamp Model { get; }
@@ -83,12 +86,14 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var design = new StackingDesign(sequenceModels);
         prior ??= GaussianPrior.Default(design, options);
-        var (baseRates, shareUp) = ForecastPool.Frequencies(labels);
+        var recency = options.RecencyWeights(labels.Count);
+        var (baseRates, outcomes) = ForecastPool.Counted(labels, recency);
         return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior) with
         {
             BaseRates = baseRates,
-            ShareUp = shareUp,
-        });
+            ShareUp = ForecastPool.ShareUpOf(baseRates),
+            Outcomes = outcomes,
+        }, recency);
     }
 
     /// <summary>Items the pool must be chosen on, at least; with fewer held out, stacking alone is served.</summary>
@@ -106,20 +111,85 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         if (heldOut < MinimumPoolItems || cut < MinimumPoolItems) return ForecastPool.StackingOnly;
         var earlier = labels.Take(cut).ToArray();
         if (earlier.Distinct().Count() < 3) return ForecastPool.StackingOnly;
-        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly);
+        var recency = options.RecencyWeights(cut);
+        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly, recency);
         var later = inputs.Skip(cut).ToArray();
-        var (baseRates, shareUp) = ForecastPool.Frequencies(earlier);
+        var (baseRates, _) = ForecastPool.Counted(earlier, recency);
         return ForecastPool.Choose(
-            later.Select(probe.PredictProbabilities).ToArray(), later.Select(i => i.TreeProbability).ToArray(), labels.Skip(cut).ToArray(), baseRates, shareUp);
+            later.Select(probe.StackingProbabilities).ToArray(), later.Select(i => i.TreeProbability).ToArray(), labels.Skip(cut).ToArray(),
+            baseRates, ForecastPool.ShareUpOf(baseRates), options.RecencyWeights(later.Length));
     }
 
-    /// <summary>Sequential Bayesian updating: a fit on new items whose prior is this model's Laplace posterior.
-    /// Agrees with one fit on old and new items together up to the Laplace approximation of the old batch.</summary>
+    /// <summary>
+    /// Sequential Bayesian updating with exponential forgetting: a fit on new, time-ordered items whose prior is this
+    /// model's Laplace posterior with the data's share of its precision decayed by one <see cref="MetaLearnerOptions.DecayPerOutcome"/>
+    /// per new item (stabilised forgetting: what the data no longer supports falls back to the default prior, never
+    /// past it). Agrees with one recency-weighted fit on old and new items together up to the Laplace approximation of
+    /// the old batch; without forgetting (<see cref="MetaLearnerOptions.MemoryOutcomes"/> 0), with one unweighted fit.
+    /// The pool's weights stay; its base rates are carried forward with the same forgetting.
+    /// </summary>
     public BayesianStackingMetaLearner Update(
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
-        string version) =>
-        FitWith(Design, inputs, labels, Options, version, Posterior, Pool);
+        string version)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var decay = Options.DecayPerOutcome();
+        // The pool is re-scored on the new outcomes before any part of the model has seen them.
+        var pool = Pool
+            .Rechosen(inputs.Select(StackingProbabilities).ToArray(), inputs.Select(i => i.TreeProbability).ToArray(), labels, decay)
+            .Updated(labels, decay);
+        return FitWith(
+            Design, inputs, labels, Options, version, Forgotten(Math.Pow(decay, labels.Count)), pool, Options.RecencyWeights(labels.Count));
+    }
+
+    /// <summary>The stacking model's own posterior predictive class probabilities, before the pool mixes in its other forecasts.</summary>
+    public ClassProbabilities StackingProbabilities(MetaInput input)
+    {
+        var d = Design.Dimension;
+        Span<double> x = stackalloc double[d];
+        Design.Encode(input, x);
+        var (buy, sell) = (0.0, 0.0);
+        for (var s = 0; s < _drawCount; s++)
+        {
+            var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * 2 * d, 2 * d), x);
+            buy += b;
+            sell += l;
+        }
+        (buy, sell) = (buy / _drawCount, sell / _drawCount);
+        return new ClassProbabilities(buy, sell, 1 - buy - sell);
+    }
+
+    /// <summary>The posterior with the data's precision scaled by <paramref name="keep"/>: keep·P + (1 − keep)·P₀, the mean
+    /// moved accordingly, P₀ and its mean those of the default prior.</summary>
+    private GaussianPrior Forgotten(double keep)
+    {
+        if (keep >= 1) return Posterior;
+        var prior = GaussianPrior.Default(Design, Options);
+        var n = Posterior.Dimension;
+        var (precision, p0) = (Posterior.Precision, prior.Precision);
+        var blended = new double[n, n];
+        var moment = new double[n];
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < n; b++)
+            {
+                blended[a, b] = keep * precision[a, b] + (1 - keep) * p0[a, b];
+                moment[a] += keep * precision[a, b] * Posterior.Mean[b] + (1 - keep) * p0[a, b] * prior.Mean[b];
+            }
+        }
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < a; b++) blended[a, b] = blended[b, a] = 0.5 * (blended[a, b] + blended[b, a]);
+        }
+        var factor = CholeskyFactor.Of(blended);
+        var covariance = factor.Inverse();
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < a; b++) covariance[a, b] = covariance[b, a] = 0.5 * (covariance[a, b] + covariance[b, a]);
+        }
+        return new GaussianPrior(factor.Solve(moment), covariance);
+    }
 
     /// <inheritdoc />
     public MetaPosterior Predict(MetaInput input)
@@ -263,9 +333,10 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         MetaLearnerOptions options,
         string version,
         GaussianPrior prior,
-        ForecastPool pool)
+        ForecastPool pool,
+        IReadOnlyList<double>? itemWeights = null)
     {
-        var mode = new StackingObjective(design, inputs, labels, prior).FindMode();
+        var mode = new StackingObjective(design, inputs, labels, prior, itemWeights).FindMode();
         var covariance = CholeskyFactor.Of(mode.NegativeHessian).Inverse();
         return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool);
     }
@@ -303,7 +374,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         for (var s = 0; s < _drawCount; s++)
         {
             var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
-            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability);
+            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability, _rateDraws[s]);
             holdSum += hold[s];
             buySum += buy[s];
             sellSum += sell[s];
