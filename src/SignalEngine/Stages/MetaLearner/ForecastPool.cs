@@ -11,8 +11,8 @@ namespace SignalEngine.Stages.MetaLearner;
 /// </summary>
 /// <param name="BaseRates">Label frequencies of the fitting items (add-one smoothed, recency-weighted).</param>
 /// <param name="ShareUp">Share of BUY among the actionable fitting labels: stage 1 alone's direction.</param>
-/// <param name="Outcomes">The weighted count behind <paramref name="BaseRates"/>, smoothing included (0: unknown, so
-/// updates replace the frequencies rather than add to them).</param>
+/// <param name="Outcomes">The weighted count behind <paramref name="BaseRates"/>, smoothing included (0: unknown, as in a
+/// file from before it was kept: the frequencies then stay as they are and are drawn without spread).</param>
 /// <param name="Losses">Per pool of the grid (in <see cref="Grid"/> order) its recency-weighted log loss on outcomes it
 /// had not been fitted on: what the weights are re-chosen by as outcomes arrive (null: the weights stay as they are).</param>
 public sealed record ForecastPool(
@@ -106,15 +106,15 @@ public sealed record ForecastPool(
     /// </summary>
     public ForecastPool Updated(IReadOnlyList<SignalAction> labels, double decayPerOutcome)
     {
-        if (labels.Count == 0) return this;
+        // Without counts (a file from before they were kept) a few new outcomes must not replace the training frequencies.
+        if (labels.Count == 0 || Outcomes <= 0) return this;
         var keep = Math.Pow(decayPerOutcome, labels.Count);
         var weights = new double[labels.Count];
         var w = 1.0;
         for (var i = labels.Count - 1; i >= 0; i--, w *= decayPerOutcome) weights[i] = w;
         var (fresh, freshTotal) = Counted(labels, weights);
         // Counts above the add-one prior: the old ones decay, the fresh ones add; the prior's one per class stays.
-        double Count(double oldShare, double freshShare) =>
-            1 + (Outcomes > 0 ? keep * Math.Max(0, oldShare * Outcomes - 1) : 0) + (freshShare * freshTotal - 1);
+        double Count(double oldShare, double freshShare) => 1 + keep * Math.Max(0, oldShare * Outcomes - 1) + (freshShare * freshTotal - 1);
         var (buy, sell, hold) = (Count(BaseRates.Buy, fresh.Buy), Count(BaseRates.Sell, fresh.Sell), Count(BaseRates.Hold, fresh.Hold));
         var total = buy + sell + hold;
         var rates = new ClassProbabilities(buy / total, sell / total, hold / total);

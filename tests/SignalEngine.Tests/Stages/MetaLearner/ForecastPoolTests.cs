@@ -25,6 +25,7 @@ public sealed class ForecastPoolTests
         updated.BaseRates.Hold.Should().BeApproximately(expected.Hold, 1e-12);
         updated.Outcomes.Should().BeApproximately(expectedCount, 1e-9);
         updated.ShareUp.Should().BeApproximately(expected.Buy / (expected.Buy + expected.Sell), 1e-12);
+        (carried with { Outcomes = 0 }).Updated(New, decay).BaseRates.Should().Be(oldRates, "without counts a batch must not replace the frequencies");
     }
 
     [Fact]
