@@ -126,7 +126,9 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// per new item (stabilised forgetting: what the data no longer supports falls back to the default prior, never
     /// past it). Agrees with one recency-weighted fit on old and new items together up to the Laplace approximation of
     /// the old batch; without forgetting (<see cref="MetaLearnerOptions.MemoryOutcomes"/> 0), with one unweighted fit.
-    /// The pool's weights stay; its base rates are carried forward with the same forgetting.
+    /// The pool's weights are re-chosen by their losses on the new items, scored before the fit
+    /// (<see cref="ForecastPool.Rechosen"/>), and its base rates carried forward with the same forgetting. The online
+    /// learner's candidates and the nested walk-forward's test periods both update through here.
     /// </summary>
     public BayesianStackingMetaLearner Update(
         IReadOnlyList<MetaInput> inputs,
