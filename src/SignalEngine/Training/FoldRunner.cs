@@ -81,7 +81,14 @@ internal sealed class FoldRunner(
     public BayesianStackingMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
         BayesianStackingMetaLearner.Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
-            options.Sequence.Models, options.Meta, version);
+            options.Sequence.Models, options.Meta, version, labelUniqueness: LabelUniqueness);
+
+    /// <summary>
+    /// What one outcome counts in stage 3 (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>): 1 / H, the
+    /// uniqueness of labels whose H-bar windows overlap fully, a lower bound where barriers are touched early, unless
+    /// the options say otherwise.
+    /// </summary>
+    public double LabelUniqueness => options.Meta.LabelUniqueness ?? 1.0 / options.Labels.Horizon;
 
     /// <summary>
     /// Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/> as it would run in service:
@@ -96,8 +103,11 @@ internal sealed class FoldRunner(
         var start = test.Fold.TestStart;
         var past = earlier.SelectMany(f => f.Samples.Select((s, i) => (Input: f.Inputs[i], Label: f.Labels[i], Known: s.TimeStep + horizon))).ToArray();
         var initial = past.Where(x => x.Known <= start).ToArray();
+        // Folds shorter than the horizon leave nothing known at the start: stage 3 then starts from all earlier outcomes.
+        if (initial.Length == 0) (initial, start) = (past, int.MaxValue);
         var meta = BayesianStackingMetaLearner.Fit(
-            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version);
+            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version,
+            labelUniqueness: LabelUniqueness);
         var pending = new Queue<(MetaInput Input, SignalAction Label, int Known)>(past.Where(x => x.Known > start));
         var decisions = new MetaDecision[test.Samples.Count];
         for (var i = 0; i < decisions.Length; i++)

@@ -64,7 +64,9 @@ public sealed class WalkForwardEvaluatorTests(ITestOutputHelper output)
         {
             Precision(pipeline).Should().BeGreaterThan(Precision(baseline), $"the full pipeline should be more precise than {baseline.Strategy}");
         }
-        pipeline.Metrics["coverage"].Should().BeGreaterThan(0.03, "the planted events are worth acting on");
+        // Stage 3 counts overlapping labels by their uniqueness (issue 11), so it acts only where it is sure: about 0.8% of
+        // bars here, where it acted on 3% when each of H overlapping labels counted as a whole outcome.
+        pipeline.Metrics["coverage"].Should().BeGreaterThan(0.002, "the planted events are worth acting on");
         pipeline.Metrics["ece"].Should().BeLessThan(0.05);
         Precision(pipeline).Should().BeGreaterThanOrEqualTo(BaseRateOfActedSides(pipeline) + 0.1, "a cost-beating effect is found where it is planted");
         pipeline.Trades!.TotalReturn.Should().BePositive("the planted trends pay more than the 5 bp round trip");

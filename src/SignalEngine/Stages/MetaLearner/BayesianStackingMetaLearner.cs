@@ -33,7 +33,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         MetaLearnerOptions options,
         string version,
         PosteriorMode? fit,
-        ForecastPool pool)
+        ForecastPool pool,
+        double labelUniqueness)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         if (posterior.Dimension != 2 * design.Dimension)
@@ -47,6 +48,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         Model = new ModelStamp(ModelName, version);
         Fitting = fit;
         Pool = pool;
+        if (!(labelUniqueness is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(labelUniqueness), labelUniqueness, "a uniqueness lies in (0, 1]");
+        LabelUniqueness = labelUniqueness;
         _mean = [.. posterior.Mean];
         _drawCount = options.PosteriorSamples;
         _draws = DrawWeights(posterior, _drawCount);
@@ -68,32 +71,48 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// <summary>How much of the stacking model the forecasts trust against stage 1 alone and the base rates.</summary>
     public ForecastPool Pool { get; }
 
+    /// <summary>
+    /// The weight of one outcome in the likelihood and the base-rate counts: the average uniqueness of the labels
+    /// (López de Prado, AFML 4.4). Consecutive triple-barrier labels share most of their H-bar windows, so n of them
+    /// carry far less than n independent outcomes' information, and a posterior that counted each fully would be
+    /// sure of imbalances that are only the overlap's echo; a random walk's would trade.
+    /// </summary>
+    public double LabelUniqueness { get; }
+
     /// <summary>How the MAP fit converged; null for a model read from a file.</summary>
     internal PosteriorMode? Fitting { get; }
 
     /// <param name="sequenceModels">Sequence model names in the bundle's order, matching
     /// <see cref="MetaInput.SequenceProbabilities"/>.</param>
     /// <param name="prior">Over the stacked BUY then SELL weights; <see cref="GaussianPrior.Default"/> when null.</param>
+    /// <param name="labelUniqueness">See <see cref="LabelUniqueness"/>: 1 / H for labels whose windows overlap fully.</param>
     public static BayesianStackingMetaLearner Fit(
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
         IReadOnlyList<string> sequenceModels,
         MetaLearnerOptions options,
         string version,
-        GaussianPrior? prior = null)
+        GaussianPrior? prior = null,
+        double labelUniqueness = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var design = new StackingDesign(sequenceModels);
         prior ??= GaussianPrior.Default(design, options);
-        var recency = options.RecencyWeights(labels.Count);
+        var recency = Scaled(options.RecencyWeights(labels.Count), labelUniqueness);
         var (baseRates, outcomes) = ForecastPool.Counted(labels, recency);
-        return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior) with
+        return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior, labelUniqueness) with
         {
             BaseRates = baseRates,
             ShareUp = ForecastPool.ShareUpOf(baseRates),
             Outcomes = outcomes,
-        }, recency);
+        }, labelUniqueness, recency);
+    }
+
+    private static double[] Scaled(double[] weights, double factor)
+    {
+        for (var i = 0; i < weights.Length; i++) weights[i] *= factor;
+        return weights;
     }
 
     /// <summary>Items the pool must be chosen on, at least; with fewer held out, stacking alone is served.</summary>
@@ -104,15 +123,16 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// of them, and the weights that forecast those best win. The served model is then refitted on all items.
     /// </summary>
     private static ForecastPool ChoosePool(
-        StackingDesign design, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, MetaLearnerOptions options, string version, GaussianPrior prior)
+        StackingDesign design, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, MetaLearnerOptions options, string version, GaussianPrior prior,
+        double labelUniqueness)
     {
         var heldOut = (int)(inputs.Count * options.PoolHoldoutShare);
         var cut = inputs.Count - heldOut;
         if (heldOut < MinimumPoolItems || cut < MinimumPoolItems) return ForecastPool.StackingOnly;
         var earlier = labels.Take(cut).ToArray();
         if (earlier.Distinct().Count() < 3) return ForecastPool.StackingOnly;
-        var recency = options.RecencyWeights(cut);
-        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly, recency);
+        var recency = Scaled(options.RecencyWeights(cut), labelUniqueness);
+        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly, labelUniqueness, recency);
         var later = inputs.Skip(cut).ToArray();
         var (baseRates, _) = ForecastPool.Counted(earlier, recency);
         return ForecastPool.Choose(
@@ -140,9 +160,10 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         // The pool is re-scored on the new outcomes before any part of the model has seen them.
         var pool = Pool
             .Rechosen(inputs.Select(StackingProbabilities).ToArray(), inputs.Select(i => i.TreeProbability).ToArray(), labels, decay)
-            .Updated(labels, decay);
+            .Updated(labels, decay, LabelUniqueness);
         return FitWith(
-            Design, inputs, labels, Options, version, Forgotten(Math.Pow(decay, labels.Count)), pool, Options.RecencyWeights(labels.Count));
+            Design, inputs, labels, Options, version, Forgotten(Math.Pow(decay, labels.Count)), pool, LabelUniqueness,
+            Scaled(Options.RecencyWeights(labels.Count), LabelUniqueness));
     }
 
     /// <summary>The stacking model's own posterior predictive class probabilities, before the pool mixes in its other forecasts.</summary>
@@ -263,7 +284,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             Options,
             [.. Posterior.Mean],
             [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())],
-            Pool);
+            Pool,
+            LabelUniqueness);
         File.WriteAllText(path, JsonSerializer.Serialize(file, JsonOptions));
     }
 
@@ -325,7 +347,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         var pool = file.Pool ?? ForecastPool.StackingOnly;
         if (!(Math.Abs(pool.Stacking + pool.StageOne + pool.BaseRate - 1) < 1e-9) || pool.Stacking < 0 || pool.StageOne < 0 || pool.BaseRate < 0)
             throw new InvalidDataException("the forecast pool's weights must be non-negative and sum to 1");
-        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null, pool);
+        // A file from before uniqueness was kept counted every outcome fully, and its updates keep doing so.
+        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null, pool, file.LabelUniqueness ?? 1);
     }
 
     private static BayesianStackingMetaLearner FitWith(
@@ -336,11 +359,12 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         string version,
         GaussianPrior prior,
         ForecastPool pool,
+        double labelUniqueness,
         IReadOnlyList<double>? itemWeights = null)
     {
         var mode = new StackingObjective(design, inputs, labels, prior, itemWeights).FindMode();
         var covariance = CholeskyFactor.Of(mode.NegativeHessian).Inverse();
-        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool);
+        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool, labelUniqueness);
     }
 
     /// <summary>Weight draws w = μ + L z in antithetic pairs (z, −z): the draws' mean is exactly the posterior
@@ -394,4 +418,5 @@ internal sealed record StackingModelFile(
     MetaLearnerOptions Options,
     double[] PosteriorMean,
     double[][] PosteriorCovariance,
-    ForecastPool? Pool = null);
+    ForecastPool? Pool = null,
+    double? LabelUniqueness = null);

@@ -104,14 +104,15 @@ public sealed record ForecastPool(
     /// <paramref name="decayPerOutcome"/> per new outcome towards the add-one prior, the new ones count by their
     /// recency, as the stacking model forgets in <see cref="BayesianStackingMetaLearner.Update"/>.
     /// </summary>
-    public ForecastPool Updated(IReadOnlyList<SignalAction> labels, double decayPerOutcome)
+    /// <param name="weightPerOutcome">What one outcome counts (its label uniqueness; 1 counts it fully).</param>
+    public ForecastPool Updated(IReadOnlyList<SignalAction> labels, double decayPerOutcome, double weightPerOutcome = 1)
     {
         // Without counts (a file from before they were kept) a few new outcomes must not replace the training frequencies.
         if (labels.Count == 0 || Outcomes <= 0) return this;
         var keep = Math.Pow(decayPerOutcome, labels.Count);
         var weights = new double[labels.Count];
         var w = 1.0;
-        for (var i = labels.Count - 1; i >= 0; i--, w *= decayPerOutcome) weights[i] = w;
+        for (var i = labels.Count - 1; i >= 0; i--, w *= decayPerOutcome) weights[i] = weightPerOutcome * w;
         var (fresh, freshTotal) = Counted(labels, weights);
         // Counts above the add-one prior: the old ones decay, the fresh ones add; the prior's one per class stays.
         double Count(double oldShare, double freshShare) => 1 + keep * Math.Max(0, oldShare * Outcomes - 1) + (freshShare * freshTotal - 1);

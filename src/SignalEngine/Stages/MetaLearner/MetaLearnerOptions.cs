@@ -29,6 +29,12 @@ public sealed record MetaLearnerOptions
     /// </summary>
     [Range(1, 1_000_000)] public int SequentialUpdateOutcomes { get; init; } = 25;
 
+    /// <summary>
+    /// What one outcome counts in stage 3's likelihood and base rates (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>);
+    /// null: 1 / H, the uniqueness of triple-barrier labels whose H-bar windows overlap fully.
+    /// </summary>
+    [Range(1e-6, 1.0)] public double? LabelUniqueness { get; init; }
+
     [Range(0.5, 0.999)] public double CredibleLevel { get; init; } = 0.9;
 
     /// <summary>Posterior samples for the predictive probabilities and the interval (fixed seed: deterministic).</summary>
