@@ -14,7 +14,7 @@ public sealed record BarrierTradeRuleOptions
     [Range(0, 1000)] public double RoundTripCostBasisPoints { get; init; } = 5;
 
     /// <summary>Share of posterior draws whose net payoff must be positive before the rule acts.</summary>
-    [Range(0.5, 1)] public double Certainty { get; init; } = 0.8;
+    [Range(0.5, 1)] public double Certainty { get; init; } = 0.9;
 
     /// <summary>
     /// Expected return of a long whose barriers were both missed by the horizon. The close at the horizon lies

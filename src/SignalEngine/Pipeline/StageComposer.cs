@@ -230,8 +230,9 @@ public static class StageComposer
     /// Sizes the bet from P(side) among the three outcomes and its posterior sd. Sizing the directional probability
     /// P(side) / (P(buy) + P(sell)) with K = 2 instead was tried: on a synthetic random walk the rule then acted on 12%
     /// of bars, short only, at 42% directional accuracy, trading the training period's small imbalance of SELL over
-    /// BUY labels, which the posterior draws (parameter uncertainty only) do not doubt. Requiring P(side) above 1/3 is
-    /// the stricter hurdle until the posterior also carries the drift of the base rates.
+    /// BUY labels, which the posterior draws (then parameter uncertainty only) did not doubt. The draws now also carry
+    /// the base rates' own uncertainty and stage 3 forgets old outcomes (see <see cref="MetaLearnerOptions.MemoryOutcomes"/>);
+    /// requiring P(side) above 1/3 stays as the stricter hurdle.
     /// </summary>
     private static BetSize SizeOf(SignalAction side, MetaPosterior posterior, BetSizingOptions options) =>
         BetSizing.Size(side, posterior.Mean.Of(side), posterior.Spread(side).StdDev, options);

@@ -85,13 +85,48 @@ internal sealed class FoldRunner(
     public IMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
         Catalog.MetaLearner(options.Meta.Model).Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
-            options.Sequence.Models, options.Meta, version);
+            options.Sequence.Models, options.Meta, version, labelUniqueness: LabelUniqueness);
 
-    /// <summary>Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/>.</summary>
+    /// <summary>
+    /// What one outcome counts in stage 3 (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>): 1 / H, the
+    /// uniqueness of labels whose H-bar windows overlap fully, a lower bound where barriers are touched early, unless
+    /// the options say otherwise.
+    /// </summary>
+    public double LabelUniqueness => options.Meta.LabelUniqueness ?? 1.0 / options.Labels.Horizon;
+
+    /// <summary>
+    /// Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/> as it would run in service:
+    /// an outcome becomes known H bars after its bar, and every <see cref="MetaLearnerOptions.SequentialUpdateOutcomes"/>
+    /// known outcomes stage 3 is updated with them (<see cref="BayesianStackingMetaLearner.Update"/>, the online learner's
+    /// update), so a bar is decided by a model that has seen exactly the outcomes known at its close. The initial fit
+    /// takes only the earlier outcomes known when the test period starts; the rest arrive during it.
+    /// </summary>
     public NestedFold Nested(IReadOnlyList<FoldOutput> earlier, FoldOutput test)
     {
-        var meta = FitMetaLearner(earlier);
-        return new NestedFold(test, earlier, meta, StageComposer.Decide(meta, test.Scores, test.Contexts, Rule));
+        var horizon = options.Labels.Horizon;
+        var start = test.Fold.TestStart;
+        var past = earlier.SelectMany(f => f.Samples.Select((s, i) => (Input: f.Inputs[i], Label: f.Labels[i], Known: s.TimeStep + horizon))).ToArray();
+        var initial = past.Where(x => x.Known <= start).ToArray();
+        // Folds shorter than the horizon leave nothing known at the start: stage 3 then starts from all earlier outcomes.
+        if (initial.Length == 0) (initial, start) = (past, int.MaxValue);
+        var meta = BayesianStackingMetaLearner.Fit(
+            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version,
+            labelUniqueness: LabelUniqueness);
+        var pending = new Queue<(MetaInput Input, SignalAction Label, int Known)>(past.Where(x => x.Known > start));
+        var decisions = new MetaDecision[test.Samples.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var now = test.Samples[i].TimeStep;
+            var known = pending.TakeWhile(x => x.Known <= now).Count();
+            if (known >= options.Meta.SequentialUpdateOutcomes)
+            {
+                var arrived = Enumerable.Range(0, known).Select(_ => pending.Dequeue()).ToArray();
+                meta = meta.Update(arrived.Select(x => x.Input).ToArray(), arrived.Select(x => x.Label).ToArray(), version);
+            }
+            decisions[i] = StageComposer.Decide(meta, test.Scores[i], test.Contexts[i], Rule);
+            pending.Enqueue((test.Inputs[i], test.Labels[i], now + horizon));
+        }
+        return new NestedFold(test, earlier, meta, decisions);
     }
 
     /// <summary>

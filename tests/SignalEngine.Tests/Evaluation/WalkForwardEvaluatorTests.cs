@@ -33,11 +33,20 @@ public sealed class WalkForwardEvaluatorTests(ITestOutputHelper output)
 
     private static double Or0(double v) => double.IsNaN(v) ? 0 : v;
 
+    /// <summary>The base rate of the sides a strategy acted on, weighted by how often it took each: what its precision must beat.</summary>
+    private static double BaseRateOfActedSides(StrategyReport report) =>
+        report.Metrics["signalsBuy"] + report.Metrics["signalsSell"] is var n and > 0
+            ? (report.Metrics["baseRateBuy"] * report.Metrics["signalsBuy"] + report.Metrics["baseRateSell"] * report.Metrics["signalsSell"]) / n
+            : double.NaN;
+
+    private static StrategyReport Of(EvaluationReport report, string strategy) => report.Strategies.Single(s => s.Strategy == strategy);
+
     private void Print(EvaluationReport report)
     {
         foreach (var s in report.Strategies)
         {
-            output.WriteLine($"{s.Strategy,-30} precision {Precision(s):0.000} " + string.Join(" ", s.Metrics.Select(kv => $"{kv.Key}={kv.Value:0.###}")));
+            output.WriteLine($"{s.Strategy,-30} precision {Precision(s):0.000} trade return {s.Trades?.TotalReturn:0.####} " +
+                string.Join(" ", s.Metrics.Select(kv => $"{kv.Key}={kv.Value:0.####}")));
         }
     }
 
@@ -55,8 +64,12 @@ public sealed class WalkForwardEvaluatorTests(ITestOutputHelper output)
         {
             Precision(pipeline).Should().BeGreaterThan(Precision(baseline), $"the full pipeline should be more precise than {baseline.Strategy}");
         }
-        pipeline.Metrics["coverage"].Should().BeGreaterThan(0.03, "the planted events are worth acting on");
+        // Stage 3 counts overlapping labels by their uniqueness (issue 11), so it acts only where it is sure: about 0.8% of
+        // bars here, where it acted on 3% when each of H overlapping labels counted as a whole outcome.
+        pipeline.Metrics["coverage"].Should().BeGreaterThan(0.002, "the planted events are worth acting on");
         pipeline.Metrics["ece"].Should().BeLessThan(0.05);
+        Precision(pipeline).Should().BeGreaterThanOrEqualTo(BaseRateOfActedSides(pipeline) + 0.1, "a cost-beating effect is found where it is planted");
+        pipeline.Trades!.TotalReturn.Should().BePositive("the planted trends pay more than the 5 bp round trip");
     }
 
     /// <remarks>
@@ -81,6 +94,33 @@ public sealed class WalkForwardEvaluatorTests(ITestOutputHelper output)
         }
         m["sharpe"].Should().BeLessThan(0.6, "following signals on a random walk earns nothing beyond noise");
         m["ece"].Should().BeLessThan(0.05, "confidence must stay honest when nothing is predictable");
+
+        // The issue's bounds: a random walk's imbalances between BUY and SELL outcomes come and go, and the decisions
+        // must not trade them.
+        m["coverage"].Should().BeLessThanOrEqualTo(0.02, "a random walk gives nothing to act on beyond its noise");
+        // 0.5 ± 0.03 as the issue asks where that is wider than chance; with the few directional calls a walk leaves,
+        // three binomial standard deviations (the bound above already tests it with 20 or more).
+        if (directional > 0) m["directionalAccuracy"].Should().BeApproximately(0.5, Math.Max(0.03, 3 * Math.Sqrt(0.25 / directional)));
+        Of(report, Strategies.Pipeline).Trades!.TotalReturn.Should().BeGreaterThanOrEqualTo(-0.02, "what it does trade costs little");
+        m["logLoss"].Should().BeLessThanOrEqualTo(Of(report, Strategies.AlwaysHold).Metrics["logLoss"], "stacking must not forecast worse than the base rates");
+    }
+
+    /// <summary>
+    /// The drift turns from up to down part-way through, so the label frequencies of every training period mislead the
+    /// test period after it: stage 3, updated as outcomes arrive, must forecast no worse than those frequencies.
+    /// </summary>
+    [Fact]
+    public void WhenTheBaseRatesShiftThePipelineForecastsNoWorseThanTheBaseRates()
+    {
+        var data = SyntheticMarket.Write("base-rate-shift", bars: 5000, seed: 5, plantEvents: false, driftAt: t => t < 3000 ? 0.003 : -0.003);
+
+        var report = WalkForwardEvaluator.Evaluate(data, Small, costBasisPoints: 5);
+        Print(report);
+
+        var hold = Of(report, Strategies.AlwaysHold).Metrics;
+        var pipeline = Of(report, Strategies.Pipeline).Metrics;
+        hold["baseRateBuy"].Should().BeLessThan(0.3, "the test periods hold the downtrend the training periods mostly had not");
+        pipeline["logLoss"].Should().BeLessThanOrEqualTo(hold["logLoss"] + 0.002);
     }
 
     [Fact]

@@ -17,25 +17,38 @@ public sealed class StageComposerTests(SmallBundleFixture fixture)
     [Fact]
     public void TrainingEvaluationAndServingGiveTheSameDecisionForTheSameStageOutputs()
     {
-        var options = fixture.Manifest.Hyperparameters;
+        // One stage 3 for the whole test fold: updating it as outcomes arrive, as the nested walk-forward does by default,
+        // would make each decision's stage 3 a different one from the one served below. A lenient certainty, the same for
+        // every path (no cost, no shrink, every label counted fully), so that a stage 3 fitted on a few hundred labels acts on some bars.
+        var hyperparameters = fixture.Manifest.Hyperparameters;
+        var options = hyperparameters with
+        {
+            Meta = hyperparameters.Meta with { SequentialUpdateOutcomes = 1_000_000, LabelUniqueness = 1 },
+            Decision = hyperparameters.Decision with
+            {
+                Trade = hyperparameters.Decision.Trade with { Certainty = 0.5, RoundTripCostBasisPoints = 0 },
+                Sizing = hyperparameters.Decision.Sizing with { UncertaintyPenalty = 0 },
+            },
+        };
         var set = TrainingSet.Build(CsvBarLoader.Load(fixture.DataPath).Series, options.Features, options.Labels, options.Sequence.WindowLength, maxBars: 1500);
-        var samples = set.Samples.TakeLast(400).ToArray();
+        var samples = set.Samples.TakeLast(1000).ToArray();
         var stages = fixture.Bundle.Stages;
         FoldOutput Fold(int index, IReadOnlyList<TrainingSample> part)
         {
             var scores = StageComposer.Score(stages.TreeFilter, stages.SequenceRefiners, part.Select(set.Row).ToArray(), part.Select(s => (double[][]?)set.Window(s)).ToArray());
             return new FoldOutput(new WalkForwardFold(index, 0, 0, 0, 0), part, scores, part.Select(set.Context).ToArray(), part.Select(s => s.Label).ToArray());
         }
-        var earlier = Fold(0, samples[..200]);
-        var test = Fold(1, samples[200..]);
+        var earlier = Fold(0, samples[..800]);
+        var test = Fold(1, samples[800..]);
 
         // Training's nested walk-forward (which evaluation and tuning run too) fits stage 3 on the earlier fold and decides the test fold.
-        var nested = new FoldRunner(set, options, "composition-test", null, CancellationToken.None).Nested([earlier], test);
+        var runner = new FoldRunner(set, options, "composition-test", null, CancellationToken.None);
+        var nested = runner.Nested([earlier], test);
 
         // Serving and shadow scoring run the same stage-1 and stage-2 models and that stage 3 over request items of the same bars.
         var items = test.Samples.Select(s => new SignalInput(
             "ttrc", set.Frames[s.Series].Timestamps[s.Bar], set.Row(s), set.Window(s)[..^1], null)).ToArray();
-        var serving = stages with { MetaLearner = nested.MetaLearner };
+        var serving = stages with { MetaLearner = nested.MetaLearner, Rule = runner.Rule };
         var signals = new SignalPipeline(serving).Run(items).Select(r => r.Signal).ToArray();
         var shadow = serving.Decide(items);
 

@@ -11,7 +11,10 @@ namespace SignalEngine.Tests.Support;
 /// </summary>
 public static class SyntheticMarket
 {
-    public static string Write(string name, int bars, int seed, bool plantEvents, double eventRate = 0.15, int drift = 6, double trendPerBar = 0.012)
+    /// <param name="driftAt">Log drift of bar t outside planted trends (0 when null): a schedule of base rates.</param>
+    public static string Write(
+        string name, int bars, int seed, bool plantEvents, double eventRate = 0.15, int drift = 6, double trendPerBar = 0.012,
+        Func<int, double>? driftAt = null)
     {
         var random = new Random(seed);
         var csv = new StringBuilder("Date,Close,Event,Hint\n");
@@ -38,7 +41,7 @@ public static class SyntheticMarket
                 Append(csv, start.AddDays(t), close, 0, hints[t]);
                 continue;
             }
-            close *= Math.Exp(0.01 * Gaussian(random));
+            close *= Math.Exp((driftAt?.Invoke(t) ?? 0) + 0.01 * Gaussian(random));
             Append(csv, start.AddDays(t), close, isEvent ? 1 : 0, hints[t]);
         }
         var path = Path.Combine(Path.GetTempPath(), "signalengine-tests", $"{name}-{seed}.csv");

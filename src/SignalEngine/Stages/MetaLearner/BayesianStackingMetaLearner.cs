@@ -18,11 +18,13 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
 
     private const int FileFormat = 1;
     private const ulong DrawSeed = 0x5EED_57AC_C1A9UL;
+    private const ulong RateSeed = 0xBA5E_7A7E_5EEDUL;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private readonly double[] _mean;
     private readonly double[] _draws;
+    private readonly ClassProbabilities[] _rateDraws;
     private readonly int _drawCount;
 
     private BayesianStackingMetaLearner(
@@ -31,7 +33,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         MetaLearnerOptions options,
         string version,
         PosteriorMode? fit,
-        ForecastPool pool)
+        ForecastPool pool,
+        double labelUniqueness)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         if (posterior.Dimension != 2 * design.Dimension)
@@ -45,9 +48,12 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         Model = new ModelStamp(ModelName, version);
         Fitting = fit;
         Pool = pool;
+        if (!(labelUniqueness is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(labelUniqueness), labelUniqueness, "a uniqueness lies in (0, 1]");
+        LabelUniqueness = labelUniqueness;
         _mean = [.. posterior.Mean];
         _drawCount = options.PosteriorSamples;
         _draws = DrawWeights(posterior, _drawCount);
+        _rateDraws = pool.RateDraws(_drawCount, RateSeed);
     }
 
     public ModelStamp Model { get; }
@@ -65,30 +71,48 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// <summary>How much of the stacking model the forecasts trust against stage 1 alone and the base rates.</summary>
     public ForecastPool Pool { get; }
 
+    /// <summary>
+    /// The weight of one outcome in the likelihood and the base-rate counts: the average uniqueness of the labels
+    /// (López de Prado, AFML 4.4). Consecutive triple-barrier labels share most of their H-bar windows, so n of them
+    /// carry far less than n independent outcomes' information, and a posterior that counted each fully would be
+    /// sure of imbalances that are only the overlap's echo; a random walk's would trade.
+    /// </summary>
+    public double LabelUniqueness { get; }
+
     /// <summary>How the MAP fit converged; null for a model read from a file.</summary>
     internal PosteriorMode? Fitting { get; }
 
     /// <param name="sequenceModels">Sequence model names in the bundle's order, matching
     /// <see cref="MetaInput.SequenceProbabilities"/>.</param>
     /// <param name="prior">Over the stacked BUY then SELL weights; <see cref="GaussianPrior.Default"/> when null.</param>
+    /// <param name="labelUniqueness">See <see cref="LabelUniqueness"/>: 1 / H for labels whose windows overlap fully.</param>
     public static BayesianStackingMetaLearner Fit(
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
         IReadOnlyList<string> sequenceModels,
         MetaLearnerOptions options,
         string version,
-        GaussianPrior? prior = null)
+        GaussianPrior? prior = null,
+        double labelUniqueness = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var design = new StackingDesign(sequenceModels);
         prior ??= GaussianPrior.Default(design, options);
-        var (baseRates, shareUp) = ForecastPool.Frequencies(labels);
-        return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior) with
+        var recency = Scaled(options.RecencyWeights(labels.Count), labelUniqueness);
+        var (baseRates, outcomes) = ForecastPool.Counted(labels, recency);
+        return FitWith(design, inputs, labels, options, version, prior, ChoosePool(design, inputs, labels, options, version, prior, labelUniqueness) with
         {
             BaseRates = baseRates,
-            ShareUp = shareUp,
-        });
+            ShareUp = ForecastPool.ShareUpOf(baseRates),
+            Outcomes = outcomes,
+        }, labelUniqueness, recency);
+    }
+
+    private static double[] Scaled(double[] weights, double factor)
+    {
+        for (var i = 0; i < weights.Length; i++) weights[i] *= factor;
+        return weights;
     }
 
     /// <summary>Items the pool must be chosen on, at least; with fewer held out, stacking alone is served.</summary>
@@ -99,27 +123,96 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// of them, and the weights that forecast those best win. The served model is then refitted on all items.
     /// </summary>
     private static ForecastPool ChoosePool(
-        StackingDesign design, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, MetaLearnerOptions options, string version, GaussianPrior prior)
+        StackingDesign design, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, MetaLearnerOptions options, string version, GaussianPrior prior,
+        double labelUniqueness)
     {
         var heldOut = (int)(inputs.Count * options.PoolHoldoutShare);
         var cut = inputs.Count - heldOut;
         if (heldOut < MinimumPoolItems || cut < MinimumPoolItems) return ForecastPool.StackingOnly;
         var earlier = labels.Take(cut).ToArray();
         if (earlier.Distinct().Count() < 3) return ForecastPool.StackingOnly;
-        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly);
+        var recency = Scaled(options.RecencyWeights(cut), labelUniqueness);
+        var probe = FitWith(design, inputs.Take(cut).ToArray(), earlier, options, version, prior, ForecastPool.StackingOnly, labelUniqueness, recency);
         var later = inputs.Skip(cut).ToArray();
-        var (baseRates, shareUp) = ForecastPool.Frequencies(earlier);
+        var (baseRates, _) = ForecastPool.Counted(earlier, recency);
         return ForecastPool.Choose(
-            later.Select(probe.PredictProbabilities).ToArray(), later.Select(i => i.TreeProbability).ToArray(), labels.Skip(cut).ToArray(), baseRates, shareUp);
+            later.Select(probe.StackingProbabilities).ToArray(), later.Select(i => i.TreeProbability).ToArray(), labels.Skip(cut).ToArray(),
+            baseRates, ForecastPool.ShareUpOf(baseRates), options.RecencyWeights(later.Length));
     }
 
-    /// <summary>Sequential Bayesian updating: a fit on new items whose prior is this model's Laplace posterior.
-    /// Agrees with one fit on old and new items together up to the Laplace approximation of the old batch.</summary>
+    /// <summary>
+    /// Sequential Bayesian updating with exponential forgetting: a fit on new, time-ordered items whose prior is this
+    /// model's Laplace posterior with the data's share of its precision decayed by one <see cref="MetaLearnerOptions.DecayPerOutcome"/>
+    /// per new item (stabilised forgetting: what the data no longer supports falls back to the default prior, never
+    /// past it). Agrees with one recency-weighted fit on old and new items together up to the Laplace approximation of
+    /// the old batch; without forgetting (<see cref="MetaLearnerOptions.MemoryOutcomes"/> 0), with one unweighted fit.
+    /// The pool's weights are re-chosen by their losses on the new items, scored before the fit
+    /// (<see cref="ForecastPool.Rechosen"/>), and its base rates carried forward with the same forgetting. The online
+    /// learner's candidates and the nested walk-forward's test periods both update through here.
+    /// </summary>
     public BayesianStackingMetaLearner Update(
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
-        string version) =>
-        FitWith(Design, inputs, labels, Options, version, Posterior, Pool);
+        string version)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var decay = Options.DecayPerOutcome();
+        // The pool is re-scored on the new outcomes before any part of the model has seen them.
+        var pool = Pool
+            .Rechosen(inputs.Select(StackingProbabilities).ToArray(), inputs.Select(i => i.TreeProbability).ToArray(), labels, decay)
+            .Updated(labels, decay, LabelUniqueness);
+        return FitWith(
+            Design, inputs, labels, Options, version, Forgotten(Math.Pow(decay, labels.Count)), pool, LabelUniqueness,
+            Scaled(Options.RecencyWeights(labels.Count), LabelUniqueness));
+    }
+
+    /// <summary>The stacking model's own posterior predictive class probabilities, before the pool mixes in its other forecasts.</summary>
+    public ClassProbabilities StackingProbabilities(MetaInput input)
+    {
+        var d = Design.Dimension;
+        Span<double> x = stackalloc double[d];
+        Design.Encode(input, x);
+        var (buy, sell) = (0.0, 0.0);
+        for (var s = 0; s < _drawCount; s++)
+        {
+            var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * 2 * d, 2 * d), x);
+            buy += b;
+            sell += l;
+        }
+        (buy, sell) = (buy / _drawCount, sell / _drawCount);
+        return new ClassProbabilities(buy, sell, 1 - buy - sell);
+    }
+
+    /// <summary>The posterior with the data's precision scaled by <paramref name="keep"/>: keep·P + (1 − keep)·P₀, the mean
+    /// moved accordingly, P₀ and its mean those of the default prior.</summary>
+    private GaussianPrior Forgotten(double keep)
+    {
+        if (keep >= 1) return Posterior;
+        var prior = GaussianPrior.Default(Design, Options);
+        var n = Posterior.Dimension;
+        var (precision, p0) = (Posterior.Precision, prior.Precision);
+        var blended = new double[n, n];
+        var moment = new double[n];
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < n; b++)
+            {
+                blended[a, b] = keep * precision[a, b] + (1 - keep) * p0[a, b];
+                moment[a] += keep * precision[a, b] * Posterior.Mean[b] + (1 - keep) * p0[a, b] * prior.Mean[b];
+            }
+        }
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < a; b++) blended[a, b] = blended[b, a] = 0.5 * (blended[a, b] + blended[b, a]);
+        }
+        var factor = CholeskyFactor.Of(blended);
+        var covariance = factor.Inverse();
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < a; b++) covariance[a, b] = covariance[b, a] = 0.5 * (covariance[a, b] + covariance[b, a]);
+        }
+        return new GaussianPrior(factor.Solve(moment), covariance);
+    }
 
     /// <inheritdoc />
     public MetaPosterior Predict(MetaInput input)
@@ -191,7 +284,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             Options,
             [.. Posterior.Mean],
             [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())],
-            Pool);
+            Pool,
+            LabelUniqueness);
         File.WriteAllText(path, JsonSerializer.Serialize(file, JsonOptions));
     }
 
@@ -253,7 +347,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         var pool = file.Pool ?? ForecastPool.StackingOnly;
         if (!(Math.Abs(pool.Stacking + pool.StageOne + pool.BaseRate - 1) < 1e-9) || pool.Stacking < 0 || pool.StageOne < 0 || pool.BaseRate < 0)
             throw new InvalidDataException("the forecast pool's weights must be non-negative and sum to 1");
-        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null, pool);
+        // A file from before uniqueness was kept counted every outcome fully, and its updates keep doing so.
+        return new BayesianStackingMetaLearner(design, posterior, file.Options, version, fit: null, pool, file.LabelUniqueness ?? 1);
     }
 
     private static BayesianStackingMetaLearner FitWith(
@@ -263,11 +358,13 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         MetaLearnerOptions options,
         string version,
         GaussianPrior prior,
-        ForecastPool pool)
+        ForecastPool pool,
+        double labelUniqueness,
+        IReadOnlyList<double>? itemWeights = null)
     {
-        var mode = new StackingObjective(design, inputs, labels, prior).FindMode();
+        var mode = new StackingObjective(design, inputs, labels, prior, itemWeights).FindMode();
         var covariance = CholeskyFactor.Of(mode.NegativeHessian).Inverse();
-        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool);
+        return new BayesianStackingMetaLearner(design, new GaussianPrior(mode.Mean, covariance), options, version, mode, pool, labelUniqueness);
     }
 
     /// <summary>Weight draws w = μ + L z in antithetic pairs (z, −z): the draws' mean is exactly the posterior
@@ -303,7 +400,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         for (var s = 0; s < _drawCount; s++)
         {
             var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
-            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability);
+            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability, _rateDraws[s]);
             holdSum += hold[s];
             buySum += buy[s];
             sellSum += sell[s];
@@ -321,4 +418,5 @@ internal sealed record StackingModelFile(
     MetaLearnerOptions Options,
     double[] PosteriorMean,
     double[][] PosteriorCovariance,
-    ForecastPool? Pool = null);
+    ForecastPool? Pool = null,
+    double? LabelUniqueness = null);

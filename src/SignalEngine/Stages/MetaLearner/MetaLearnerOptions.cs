@@ -17,8 +17,42 @@ public sealed record MetaLearnerOptions
     /// </summary>
     [Range(0.0, 0.5)] public double PoolHoldoutShare { get; init; } = 0.25;
 
+    /// <summary>
+    /// Effective memory in outcomes: an outcome this many items old counts e⁻¹ as much as the latest, in the fit and in
+    /// every later <see cref="BayesianStackingMetaLearner.Update"/> (exponential forgetting towards the prior, so weights
+    /// and base rates that drift are tracked, and the posterior never grows more certain than this many outcomes allow).
+    /// 0 remembers every outcome equally.
+    /// </summary>
+    [Range(0, 1e9)] public double MemoryOutcomes { get; init; } = 3000;
+
+    /// <summary>
+    /// In the nested walk-forward, stage 3 is updated (<see cref="BayesianStackingMetaLearner.Update"/>) through each test
+    /// period as outcomes become known, H bars after their bar, once at least this many have arrived: the system
+    /// measured as it runs with online learning.
+    /// </summary>
+    [Range(1, 1_000_000)] public int SequentialUpdateOutcomes { get; init; } = 25;
+
+    /// <summary>
+    /// What one outcome counts in stage 3's likelihood and base rates (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>);
+    /// null: 1 / H, the uniqueness of triple-barrier labels whose H-bar windows overlap fully.
+    /// </summary>
+    [Range(1e-6, 1.0)] public double? LabelUniqueness { get; init; }
+
     [Range(0.5, 0.999)] public double CredibleLevel { get; init; } = 0.9;
 
     /// <summary>Posterior samples for the predictive probabilities and the interval (fixed seed: deterministic).</summary>
     [Range(16, 100000)] public int PosteriorSamples { get; init; } = 512;
+
+    /// <summary>e^(-1/<see cref="MemoryOutcomes"/>): how much an outcome's weight keeps per newer outcome (1 without forgetting).</summary>
+    public double DecayPerOutcome() => MemoryOutcomes > 0 ? Math.Exp(-1 / MemoryOutcomes) : 1.0;
+
+    /// <summary>Recency weights of time-ordered items: 1 for the latest, <see cref="DecayPerOutcome"/> per item before it.</summary>
+    public double[] RecencyWeights(int count)
+    {
+        var decay = DecayPerOutcome();
+        var weights = new double[count];
+        var w = 1.0;
+        for (var i = count - 1; i >= 0; i--, w *= decay) weights[i] = w;
+        return weights;
+    }
 }

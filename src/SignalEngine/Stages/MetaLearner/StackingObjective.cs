@@ -5,7 +5,8 @@ namespace SignalEngine.Stages.MetaLearner;
 
 /// <summary>
 /// The unnormalised log posterior of the multinomial logistic model: softmax likelihood over (HOLD = 0, BUY, SELL)
-/// logits plus a Gaussian log prior, with its exact gradient and Hessian, and its mode by Newton–Raphson.
+/// logits plus a Gaussian log prior, with its exact gradient and Hessian, and its mode by Newton–Raphson. Each item's
+/// log likelihood can carry a weight (recency: see <see cref="MetaLearnerOptions.MemoryOutcomes"/>).
 /// </summary>
 internal sealed class StackingObjective
 {
@@ -18,13 +19,15 @@ internal sealed class StackingObjective
 
     private readonly double[] _rows;
     private readonly int[] _labels;
+    private readonly double[] _weights;
     private readonly GaussianPrior _prior;
 
     public StackingObjective(
         StackingDesign design,
         IReadOnlyList<MetaInput> inputs,
         IReadOnlyList<SignalAction> labels,
-        GaussianPrior prior)
+        GaussianPrior prior,
+        IReadOnlyList<double>? itemWeights = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
@@ -36,8 +39,14 @@ internal sealed class StackingObjective
                 $"the prior has {prior.Dimension} weights, the design needs {2 * design.Dimension} " +
                 "(BUY and SELL weights per input)", nameof(prior));
 
+        if (itemWeights is not null && itemWeights.Count != labels.Count)
+            throw new ArgumentException($"{itemWeights.Count} item weights but {labels.Count} labels", nameof(itemWeights));
+        if (itemWeights is not null && itemWeights.Any(w => !(w >= 0 && double.IsFinite(w))))
+            throw new ArgumentException("item weights must be finite and not negative", nameof(itemWeights));
+
         Dimension = design.Dimension;
         _prior = prior;
+        _weights = itemWeights is null ? [.. Enumerable.Repeat(1.0, labels.Count)] : [.. itemWeights];
         _rows = new double[inputs.Count * Dimension];
         _labels = new int[labels.Count];
         for (var i = 0; i < inputs.Count; i++)
@@ -71,7 +80,7 @@ internal sealed class StackingObjective
             var max = Math.Max(0.0, Math.Max(buy, sell));
             var logNormaliser = max + Math.Log(Math.Exp(-max) + Math.Exp(buy - max) + Math.Exp(sell - max));
             var own = _labels[i] switch { 1 => buy, 2 => sell, _ => 0.0 };
-            total += own - logNormaliser;
+            total += _weights[i] * (own - logNormaliser);
         }
 
         return total - 0.5 * PriorQuadraticForm(weights);
@@ -85,8 +94,8 @@ internal sealed class StackingObjective
         {
             var x = _rows.AsSpan(i * d, d);
             var (pBuy, pSell) = Probabilities(weights, x);
-            var rBuy = (_labels[i] == 1 ? 1.0 : 0.0) - pBuy;
-            var rSell = (_labels[i] == 2 ? 1.0 : 0.0) - pSell;
+            var rBuy = _weights[i] * ((_labels[i] == 1 ? 1.0 : 0.0) - pBuy);
+            var rSell = _weights[i] * ((_labels[i] == 2 ? 1.0 : 0.0) - pSell);
             for (var j = 0; j < d; j++)
             {
                 gradient[j] += rBuy * x[j];
@@ -116,9 +125,9 @@ internal sealed class StackingObjective
         {
             var x = _rows.AsSpan(i * d, d);
             var (pBuy, pSell) = Probabilities(weights, x);
-            var buyBuy = pBuy * (1.0 - pBuy);
-            var sellSell = pSell * (1.0 - pSell);
-            var buySell = -pBuy * pSell;
+            var buyBuy = _weights[i] * pBuy * (1.0 - pBuy);
+            var sellSell = _weights[i] * pSell * (1.0 - pSell);
+            var buySell = -_weights[i] * pBuy * pSell;
             for (var j = 0; j < d; j++)
             {
                 for (var k = 0; k <= j; k++)

@@ -13,8 +13,10 @@ public sealed class StackingObjectiveTests
 
     public StackingObjectiveTests()
     {
+        // The fit weights its items by recency (MetaLearnerOptions.MemoryOutcomes): the objective checked is that one.
         _objective = new StackingObjective(
-            _design, _sample.Inputs, _sample.Labels, GaussianPrior.Default(_design, SyntheticStacking.Options));
+            _design, _sample.Inputs, _sample.Labels, GaussianPrior.Default(_design, SyntheticStacking.Options),
+            SyntheticStacking.Options.RecencyWeights(_sample.Labels.Count));
         _fit = BayesianStackingMetaLearner.Fit(
             _sample.Inputs, _sample.Labels, SyntheticStacking.Models, SyntheticStacking.Options, "test");
     }
