@@ -85,7 +85,7 @@ internal sealed class FoldRunner(
     public IMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
         Catalog.MetaLearner(options.Meta.Model).Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
-            options.Sequence.Models, options.Meta, version, labelUniqueness: LabelUniqueness);
+            options.Sequence.Models, options.Meta, version, LabelUniqueness);
 
     /// <summary>
     /// What one outcome counts in stage 3 (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>): 1 / H, the
@@ -97,7 +97,7 @@ internal sealed class FoldRunner(
     /// <summary>
     /// Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/> as it would run in service:
     /// an outcome becomes known H bars after its bar, and every <see cref="MetaLearnerOptions.SequentialUpdateOutcomes"/>
-    /// known outcomes stage 3 is updated with them (<see cref="BayesianStackingMetaLearner.Update"/>, the online learner's
+    /// known outcomes stage 3 is updated with them (<see cref="IMetaLearnerKind.Update"/>, the online learner's
     /// update), so a bar is decided by a model that has seen exactly the outcomes known at its close. The initial fit
     /// takes only the earlier outcomes known when the test period starts; the rest arrive during it.
     /// </summary>
@@ -109,9 +109,9 @@ internal sealed class FoldRunner(
         var initial = past.Where(x => x.Known <= start).ToArray();
         // Folds shorter than the horizon leave nothing known at the start: stage 3 then starts from all earlier outcomes.
         if (initial.Length == 0) (initial, start) = (past, int.MaxValue);
-        var meta = BayesianStackingMetaLearner.Fit(
-            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version,
-            labelUniqueness: LabelUniqueness);
+        var kind = Catalog.MetaLearner(options.Meta.Model);
+        var meta = kind.Fit(
+            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version, LabelUniqueness);
         var pending = new Queue<(MetaInput Input, SignalAction Label, int Known)>(past.Where(x => x.Known > start));
         var decisions = new MetaDecision[test.Samples.Count];
         for (var i = 0; i < decisions.Length; i++)
@@ -121,7 +121,7 @@ internal sealed class FoldRunner(
             if (known >= options.Meta.SequentialUpdateOutcomes)
             {
                 var arrived = Enumerable.Range(0, known).Select(_ => pending.Dequeue()).ToArray();
-                meta = meta.Update(arrived.Select(x => x.Input).ToArray(), arrived.Select(x => x.Label).ToArray(), version);
+                meta = kind.Update(meta, arrived.Select(x => x.Input).ToArray(), arrived.Select(x => x.Label).ToArray(), version);
             }
             decisions[i] = StageComposer.Decide(meta, test.Scores[i], test.Contexts[i], Rule);
             pending.Enqueue((test.Inputs[i], test.Labels[i], now + horizon));

@@ -137,8 +137,8 @@ public sealed class ModelBundleTests(SmallBundleFixture fixture)
 
         public string Name => KindName;
 
-        public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version) =>
-            new Renamed(BayesianStackingKind.Instance.Fit(inputs, labels, sequenceModels, options, version), version);
+        public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version, double labelUniqueness) =>
+            new Renamed(BayesianStackingKind.Instance.Fit(inputs, labels, sequenceModels, options, version, labelUniqueness), version);
 
         public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) =>
             throw new NotSupportedException();

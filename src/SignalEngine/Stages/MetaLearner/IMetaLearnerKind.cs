@@ -12,7 +12,8 @@ public interface IMetaLearnerKind
     string Name { get; }
 
     /// <param name="sequenceModels">Sequence model names in the bundle's order, matching <see cref="MetaInput.SequenceProbabilities"/>.</param>
-    IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version);
+    /// <param name="labelUniqueness">What one outcome counts: overlapping triple-barrier labels are worth less than one each.</param>
+    IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version, double labelUniqueness);
 
     /// <summary>The model after learning from new items only (what it already knows is kept, not relearned).</summary>
     IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version);
@@ -33,8 +34,8 @@ public sealed class BayesianStackingKind : IMetaLearnerKind
 
     public string Name => BayesianStackingMetaLearner.ModelName;
 
-    public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version) =>
-        BayesianStackingMetaLearner.Fit(inputs, labels, sequenceModels, options, version);
+    public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version, double labelUniqueness) =>
+        BayesianStackingMetaLearner.Fit(inputs, labels, sequenceModels, options, version, labelUniqueness: labelUniqueness);
 
     public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) =>
         Own(current).Update(inputs, labels, version);
