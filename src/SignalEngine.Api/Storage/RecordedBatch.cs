@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Input;
+using SignalEngine.Labels;
+
+namespace SignalEngine.Api.Storage;
+
+/// <summary>
+/// A batch as the recorder writes it to the store and the audit: its inputs once (<see cref="BatchInputs"/>, encoded
+/// once and kept as these bytes by both), and its signals, each naming its item in them.
+/// </summary>
+public sealed class RecordedBatch
+{
+    public RecordedBatch(Guid id, DateTimeOffset created, BatchInputs inputs, IReadOnlyList<RecordedSignal> signals)
+    {
+        Id = id;
+        Created = created;
+        Inputs = inputs;
+        Signals = signals;
+        EncodedInputs = inputs.Encode();
+    }
+
+    public Guid Id { get; }
+    public DateTimeOffset Created { get; }
+    public BatchInputs Inputs { get; }
+    public IReadOnlyList<RecordedSignal> Signals { get; }
+
+    /// <summary>The inputs as stored and audited: Brotli-compressed JSON.</summary>
+    public byte[] EncodedInputs { get; }
+
+    /// <summary>A batch of records that each carry their own input (schema 1's shape, a FeatureBatchItem as JSON).</summary>
+    public static RecordedBatch Of(IReadOnlyList<SignalRecord> records)
+    {
+        var items = records.Select(r => JsonSerializer.Deserialize<FeatureBatchItem>(r.InputJson, ApiDefaults.Json)
+            ?? throw new ArgumentException($"signal {r.Id} has no input")).ToArray();
+        var schema = new Features.FeatureSchema(items.FirstOrDefault()?.Features.Keys.ToArray() ?? []);
+        var inputs = BatchInputs.Of(items.Select(i => i.ToInput(schema)).ToArray(), schema);
+        var created = records.Count > 0 ? records[0].Created : DateTimeOffset.UtcNow;
+        return new RecordedBatch(Guid.CreateVersion7(), created, inputs,
+            records.Select((r, i) => RecordedSignal.Of(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, r.ExplanationJson, i)).ToArray());
+    }
+
+    /// <summary>Signal <paramref name="index"/> of the batch as it reads back from the store.</summary>
+    public SignalRecord Record(int index)
+    {
+        var signal = Signals[index];
+        return new SignalRecord(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion, Created,
+            signal.SignalJson, Encoding.UTF8.GetString(Compression.Decompress(signal.Explanation)), Inputs.ItemJson(signal.Item));
+    }
+}
+
+/// <summary>
+/// One signal of a <see cref="RecordedBatch"/>: the columns a query filters on, the signal as answered, its
+/// explanation compressed, the explanation's SHA-256 (what the audit keeps of it), and its item in the batch's inputs.
+/// </summary>
+public sealed record RecordedSignal(
+    Guid Id,
+    string Instrument,
+    DateTimeOffset Timestamp,
+    SignalAction Action,
+    string ModelVersion,
+    string SignalJson,
+    byte[] Explanation,
+    string ExplanationSha256,
+    int Item)
+{
+    public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, string explanationJson, int item)
+    {
+        var explanation = Encoding.UTF8.GetBytes(explanationJson);
+        return new(id, instrument, timestamp, action, modelVersion, signalJson, Compression.Compress(explanation), Sha256(explanation), item);
+    }
+
+    /// <summary>The lowercase hex SHA-256 of an explanation's UTF-8 JSON, as the audit records it.</summary>
+    public static string Sha256(ReadOnlySpan<byte> explanationJson) => Convert.ToHexStringLower(SHA256.HashData(explanationJson));
+}
