@@ -29,7 +29,7 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
 
     public SerilogAuditLog(string pathTemplate)
     {
-        _sink = new AuditFileSink(pathTemplate, new CompactJsonFormatter());
+        _sink = new AuditFileSink(pathTemplate, new CompactJsonFormatter(new RawJsonFormatter()));
         _logger = new LoggerConfiguration().MinimumLevel.Verbose().AuditTo.Sink(_sink).CreateLogger();
     }
 
@@ -47,7 +47,7 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
                 new("Action", new ScalarValue(signal.Action.ToString().ToLowerInvariant())),
                 new("Instrument", new ScalarValue(signal.Instrument)),
                 new("ModelVersion", new ScalarValue(signal.ModelVersion)),
-                new("Signal", FromJson(signal.SignalJson)),
+                new("Signal", new RawJson(signal.SignalJson)),
                 new("Input", new StructureValue([new("batchId", batchId), new("item", new ScalarValue(signal.Item))])),
                 new("ExplanationSha256", new ScalarValue(signal.ExplanationSha256)),
             ];
@@ -166,4 +166,26 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
         JsonValueKind.False => new ScalarValue(false),
         _ => new ScalarValue(null),
     };
+}
+
+/// <summary>
+/// JSON this service serialised itself (a signal as answered), nested into an audit event as it is rather than parsed
+/// into Serilog structures and written back: the same JSON, without the work of a round trip per signal.
+/// </summary>
+internal sealed class RawJson(string json) : LogEventPropertyValue
+{
+    public string Json { get; } = json;
+
+    public override void Render(TextWriter output, string? format = null, IFormatProvider? formatProvider = null) => output.Write(Json);
+}
+
+/// <summary>Serilog's JSON value formatter, writing <see cref="RawJson"/> values as they are.</summary>
+internal sealed class RawJsonFormatter() : Serilog.Formatting.Json.JsonValueFormatter(typeTagName: "$type")
+{
+    protected override bool VisitUnsupportedValue(TextWriter state, LogEventPropertyValue value)
+    {
+        if (value is not RawJson raw) return base.VisitUnsupportedValue(state, value);
+        state.Write(raw.Json);
+        return false;
+    }
 }

@@ -337,15 +337,22 @@ public static class FeatureBatchReader
         var before = errors.Count;
         var row = new double[schema.Count];
         var seen = new bool[schema.Count];
+        var expected = 0;
+        var names = Utf8Names(schema);
         foreach (var property in element.EnumerateObject())
         {
-            // The field's name is only made for a problem: a large batch has hundreds of thousands of values.
-            var name = property.Name;
-            if (!columns.TryGetValue(name, out var column))
+            // Rows usually name the features in schema order: the expected one is matched on the UTF-8 name without
+            // making a string, and the field's name is only made for a problem (a large batch has hundreds of
+            // thousands of values).
+            int column;
+            if (expected < schema.Count && property.NameEquals(names[expected])) column = expected;
+            else if (!columns.TryGetValue(property.Name, out column))
             {
-                errors.Add($"{at}.{name}", UnknownFeature);
+                errors.Add($"{at}.{property.Name}", UnknownFeature);
                 continue;
             }
+            expected = column + 1;
+            var name = schema.Names[column];
             if (seen[column])
             {
                 errors.Add($"{at}.{name}", Duplicate);
@@ -361,6 +368,11 @@ public static class FeatureBatchReader
         }
         return errors.Count > before ? null : row;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FeatureSchema, byte[][]> Utf8 = new();
+
+    private static byte[][] Utf8Names(FeatureSchema schema) =>
+        Utf8.GetValue(schema, s => s.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray());
 
     private static double? ReadFinite(JsonElement value, string field, InputErrors errors)
     {

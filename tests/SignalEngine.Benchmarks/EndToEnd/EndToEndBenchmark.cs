@@ -34,17 +34,25 @@ public static class EndToEndBenchmark
         Console.WriteLine();
         Console.WriteLine("| batch | in process | POST items | ratio | POST series | ratio | request bytes/signal, items | series |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var breakdown = new List<string>();
         foreach (var size in options.Sizes)
         {
             var inputs = bodies.Inputs(size);
             var items = bodies.Body(FeatureBodies.Items, size);
             var series = bodies.Body(FeatureBodies.Series, size);
-            var inProcess = Median(options.Repeat, () => { pipeline.Run(inputs); return Task.CompletedTask; });
-            var itemForm = Median(options.Repeat, () => PostAsync(service.Client, items));
-            var seriesForm = Median(options.Repeat, () => PostAsync(service.Client, series));
-            var (p, i, s) = (await inProcess, await itemForm, await seriesForm);
+            var p = await Median(options.Repeat, () => { pipeline.Run(inputs); return Task.CompletedTask; });
+            var (i, itemStages) = await TimedPostsAsync(service, items, options.Repeat);
+            var (s, seriesStages) = await TimedPostsAsync(service, series, options.Repeat);
             Console.WriteLine($"| {size} | {Ms(p)} | {Ms(i)} | {i / p:0.00}x | {Ms(s)} | {s / p:0.00}x | {items.Length / (double)size:0} | {series.Length / (double)size:0} |");
+            breakdown.Add(Breakdown(size, "items", i, itemStages));
+            breakdown.Add(Breakdown(size, "series", s, seriesStages));
         }
+
+        // Where the time of a request goes, by the service's own stage timing (mean per request over the repeats).
+        Console.WriteLine();
+        Console.WriteLine($"| batch | form | median POST | {string.Join(" | ", Stages)} | the rest (HTTP, parse, validate, serialise) |");
+        Console.WriteLine($"|---|---|---|{string.Concat(Stages.Select(_ => "---|"))}---|");
+        foreach (var line in breakdown) Console.WriteLine(line);
 
         await BytesPerSignalAsync(service, bodies, options.Sizes.Max());
         await ConcurrentAsync(service, bodies, pipeline, options);
@@ -106,6 +114,20 @@ public static class EndToEndBenchmark
         Console.WriteLine("|---|---|---|---|---|---|");
         Console.WriteLine($"| {options.Clients} | {options.ClientBatch} | {signals} | {clock.Elapsed.TotalSeconds:0.0} | {signals / clock.Elapsed.TotalSeconds:0} | {inProcess:0} |");
     }
+
+    private static readonly string[] Stages = ["tree_filter", "sequence", "meta", "explain", "store", "audit"];
+
+    /// <summary>The median time of <paramref name="repeat"/> posts of the body, and the mean seconds per post in each stage.</summary>
+    private static async Task<(double Median, Dictionary<string, double> Stages)> TimedPostsAsync(ServiceProcess service, byte[] body, int repeat)
+    {
+        var before = await service.StageSecondsAsync();
+        var median = await Median(repeat, async () => (await PostAsync(service.Client, body)).Dispose());
+        var after = await service.StageSecondsAsync();
+        return (median, Stages.ToDictionary(s => s, s => (after.GetValueOrDefault(s) - before.GetValueOrDefault(s)) / repeat));
+    }
+
+    private static string Breakdown(int size, string form, double median, Dictionary<string, double> stages) =>
+        $"| {size} | {form} | {Ms(median)} | {string.Join(" | ", Stages.Select(s => Ms(stages[s] * 1000)))} | {Ms(median - stages.Values.Sum() * 1000)} |";
 
     public static async Task<JsonDocument> PostAsync(HttpClient client, byte[] body)
     {

@@ -110,6 +110,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     [GeneratedRegex(@"^(dotnet_[a-z_]+?)(\{[^}]*\})?\s+([0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex MetricLine();
 
+    /// <summary>Seconds spent so far in each stage of the service's own timing (signalengine.stage.duration), by stage.</summary>
+    public async Task<IReadOnlyDictionary<string, double>> StageSecondsAsync()
+    {
+        var text = await Client.GetStringAsync("/metrics");
+        var found = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (Match match in StageLine().Matches(text))
+        {
+            if (double.TryParse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture, out var value)) found[match.Groups[1].Value] = found.GetValueOrDefault(match.Groups[1].Value) + value;
+        }
+        return found;
+    }
+
+    [GeneratedRegex(@"^signalengine_stage_duration_seconds_sum\{[^}]*stage=""([a-z_]+)""[^}]*\}\s+([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex StageLine();
+
     /// <summary>The database's size once the WAL is folded into it (the service idle).</summary>
     public long StoreBytes()
     {
