@@ -21,9 +21,10 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
     {
         if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { } folder) Directory.CreateDirectory(folder);
         await using var connection = await OpenAsync(cancellationToken);
-        // 16 KB pages for a new file (an existing one keeps its own): a signal row of a few KB then fits its page
-        // instead of spilling into an overflow page that is mostly empty. Set before WAL, which fixes the page size.
-        await ExecuteAsync(connection, "PRAGMA page_size=16384", cancellationToken);
+        // 64 KB pages for a new file (an existing one keeps its own): signal rows of 2 to 12 KB then stay on their
+        // page (SQLite keeps up to a quarter of a page in place) and fill it, instead of spilling into overflow pages
+        // that are mostly empty; 4 KB pages grew the file 30% more than the rows hold. Set before WAL fixes it.
+        await ExecuteAsync(connection, "PRAGMA page_size=65536", cancellationToken);
         // WAL lets readers (GET /signals/{id}, readiness) proceed while a batch is being written.
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken);
         // BEGIN IMMEDIATE: two processes starting on one file take turns bringing it to the current schema.

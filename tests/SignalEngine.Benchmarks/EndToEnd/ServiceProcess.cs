@@ -97,6 +97,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The service's own view of its memory (System.Runtime meter on /metrics): managed heap after the last GC, and so on.</summary>
     public async Task<IReadOnlyDictionary<string, double>> RuntimeMetricsAsync()
     {
+        await Task.Delay(350);
         var text = await Client.GetStringAsync("/metrics");
         var found = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (Match match in MetricLine().Matches(text))
@@ -113,6 +114,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Seconds spent so far in each stage of the service's own timing (signalengine.stage.duration), by stage.</summary>
     public async Task<IReadOnlyDictionary<string, double>> StageSecondsAsync()
     {
+        // The Prometheus exporter answers a scrape from a cache of up to 300 ms: wait it out so the figures are fresh.
+        await Task.Delay(350);
         var text = await Client.GetStringAsync("/metrics");
         var found = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (Match match in StageLine().Matches(text))
