@@ -102,7 +102,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         var found = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (Match match in MetricLine().Matches(text))
         {
-            var name = match.Groups[1].Value + match.Groups[2].Value;
+            var name = match.Groups[1].Value; // summed over its labels (the GC generations)
             if (double.TryParse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture, out var value)) found[name] = found.GetValueOrDefault(name) + value;
         }
         return found;
