@@ -35,7 +35,7 @@ public sealed class SignalRecorder(
     {
         var created = DateTimeOffset.UtcNow;
         var signals = new RecordedSignal[results.Count];
-        IDictionary<string, string[]>? refused = null;
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, string[]>(StringComparer.Ordinal);
         // Serialising and compressing each explanation is most of the recording's work: spread it over the cores.
         Parallel.For(0, results.Count, i =>
         {
@@ -45,16 +45,12 @@ public sealed class SignalRecorder(
             }
             catch (ArgumentException) // System.Text.Json refuses NaN and infinity
             {
-                lock (results)
-                {
-                    refused ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                    refused[paths[i]] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
-                }
+                refused[paths[i]] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
             }
         });
-        errors = refused;
+        errors = refused.IsEmpty ? null : new Dictionary<string, string[]>(refused, StringComparer.Ordinal);
         var inputs = BatchInputs.Of(results.Select(r => r.Input).ToArray(), schema);
-        return new RecordedBatch(Guid.CreateVersion7(), created, inputs, refused is null ? signals : []);
+        return new RecordedBatch(Guid.CreateVersion7(), created, inputs, errors is null ? signals : []);
     }
 
     public async Task<bool> TryRecordAsync(RecordedBatch batch, HttpContext http, CancellationToken cancellationToken)
