@@ -14,19 +14,22 @@ internal static class NativeHeap
 {
     private const int ArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
 
-    public static void LimitArenas()
+    /// <summary>True when glibc took the limit; false on another C library or where the operator set the variable.</summary>
+    public static bool LimitArenas()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return false;
         try
         {
-            mallopt(ArenaMax, 2);
+            return mallopt(ArenaMax, 2) == 1;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
+            return false;
         }
     }
 
-    // DllImport rather than LibraryImport, which would need unsafe code for a call that marshals two ints.
-    [DllImport("libc", EntryPoint = "mallopt")]
+    // DllImport rather than LibraryImport, which would need unsafe code for a call that marshals two ints. The
+    // library by its soname: "libc" alone finds Debian's libc.so, a linker script that cannot be loaded.
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);
 }
