@@ -217,6 +217,17 @@ else
   fail "two models: ohlcv HTTP $code_ohlcv version '$got_ohlcv' (want $ohlcv_version), close HTTP $code_close version '$got_close' (want $close_version)"
 fi
 
+# The dashboard ships inside the image and works under the gateway's sub-path; a ?key= link leaves no key in a log line.
+probe="dashboard-probe-$RANDOM$RANDOM"
+page=$(curl -s -m 10 "$gateway/signalengine/ohlcv/dashboard?key=$probe")
+asset=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$gateway/signalengine/ohlcv/dashboard/dashboard.js")
+if printf %s "$page" | grep -q 'src="/signalengine/ohlcv/dashboard/dashboard.js' && [ "$asset" = 200 ] \
+  && ! compose logs --no-color gateway api 2>&1 | grep -q "$probe"; then
+  pass "/signalengine/ohlcv/dashboard serves the page and its assets from the image; its ?key= reached no gateway or api log line"
+else
+  fail "dashboard: asset HTTP $asset, page links $(printf %s "$page" | grep -o 'src="[^"]*"' | head -n 1), key in logs: $(compose logs --no-color gateway api 2>&1 | grep -c "$probe")"
+fi
+
 # Replicas agree: one holds the learner lease; a candidate it learns is registered; an activation on the other
 # replica reaches both within the bound (Replicas__FollowSeconds 5 s, plus loading the bundle).
 one_learner() { [ "$(learner "${replicas[0]}")$(learner "${replicas[1]}")" = truefalse ] || [ "$(learner "${replicas[0]}")$(learner "${replicas[1]}")" = falsetrue ]; }

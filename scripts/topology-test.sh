@@ -113,6 +113,7 @@ for p in "${ports[@]}"; do servers+="server 127.0.0.1:$p max_fails=1 fail_timeou
 # The close-only model's upstream is not part of this test: a server marked down keeps the file valid.
 sed -e "s|^\( *\)server .*# @topology replicas|\1$servers|" -e "s|^\( *\)listen .*# @topology listen|\1listen 127.0.0.1:$gateway_port;|" \
   -e "s|^\( *\)server .*# @topology close|\1server 127.0.0.1:9 down;|" \
+  -e "s|^\( *\)access_log .*# @topology access_log|\1access_log $work/nginx/logs/access.log signalengine_no_query;|" \
   deploy/nginx.conf > "$work/nginx/signalengine.conf"
 grep -q "127.0.0.1:${ports[1]}" "$work/nginx/signalengine.conf" && grep -q "listen 127.0.0.1:$gateway_port" "$work/nginx/signalengine.conf" \
   || die "gateway: the @topology lines of deploy/nginx.conf were not found"

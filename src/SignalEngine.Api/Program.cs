@@ -1,5 +1,6 @@
 using Serilog;
 using SignalEngine.Api.Audit;
+using SignalEngine.Api.Dashboard;
 using SignalEngine.Api.Health;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Learning;
@@ -50,6 +51,7 @@ app.MapReplica();
 app.MapOutcomes();
 app.MapHealth();
 app.MapMetrics();
+app.MapDashboard(); // the read-only page at /dashboard, over the endpoints above
 
 // A bad configuration or bundle ends here with one line on stderr and exit code 1.
 return StartupFailure.RunOrExplain(app);

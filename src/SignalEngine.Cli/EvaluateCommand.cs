@@ -7,7 +7,6 @@ namespace SignalEngine.Cli;
 /// <summary>
 /// evaluate --data &lt;csv&gt; [--folds K] [--cost-bps C] [--out &lt;dir&gt;] [--config &lt;json&gt;] [--seed S] [--max-bars N]:
 /// walk-forward evaluation of the pipeline against the baselines, written as Markdown, JSON and SVG.
-/// score --bundle &lt;dir&gt; --data &lt;csv&gt; [--cost-bps C] [--out &lt;dir&gt;]: the same report for a trained bundle on unseen data.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -32,24 +31,15 @@ public static class EvaluateCommand
         return Show(report, output, commandLine);
     }
 
-    public static int Score(Arguments args, string commandLine)
-    {
-        args.AllowOnly("bundle", "data", "cost-bps", "out", "max-bars");
-        var data = args.Required("data");
-        var output = args.Optional("out") ?? Path.Combine("reports", "score-" + Path.GetFileNameWithoutExtension(data));
-        var report = AnsiConsole.Status().Start($"scoring {Path.GetFileName(data)}", _ =>
-            BundleScorer.Score(args.Required("bundle"), data, CostOf(args), maxBars: args.OptionalInt("max-bars")));
-        return Show(report, output, commandLine);
-    }
-
-    private static double CostOf(Arguments args)
+    internal static double CostOf(Arguments args)
     {
         var cost = args.OptionalDouble("cost-bps") ?? DefaultCostBasisPoints;
         if (cost < 0) throw new UsageException("--cost-bps cannot be negative");
         return cost;
     }
 
-    private static int Show(EvaluationReport report, string output, string commandLine)
+    /// <summary>Writes the report's files and prints its table: the output of evaluate and score alike.</summary>
+    internal static int Show(EvaluationReport report, string output, string commandLine)
     {
         var files = ReportWriter.Write(report, output, commandLine);
         var table = new Table().AddColumns("strategy", "coverage", "prec BUY", "prec SELL", "FPR", "Brier", "log loss", "ECE", "return", "Sharpe", "max DD");

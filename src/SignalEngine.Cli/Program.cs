@@ -22,7 +22,7 @@ try
         "train" => TrainCommand.Run(arguments),
         "features" => FeaturesCommand.Run(arguments),
         "evaluate" => EvaluateCommand.Evaluate(arguments, "signalengine " + string.Join(' ', args)),
-        "score" => EvaluateCommand.Score(arguments, "signalengine " + string.Join(' ', args)),
+        "score" => ScoreCommand.Run(arguments, "signalengine " + string.Join(' ', args)),
         "tune" => TuneCommand.Run(arguments),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{arguments.Command}'"),

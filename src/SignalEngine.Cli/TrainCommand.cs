@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SignalEngine.Bundle;
 using SignalEngine.Training;
 using Spectre.Console;
@@ -28,59 +27,11 @@ public static class TrainCommand
 
         AnsiConsole.MarkupLine($"bundle [green]{manifest.Version}[/] written to {Markup.Escape(Path.GetFullPath(output))} in {clock.Elapsed.TotalSeconds:F0} s");
         var table = new Table().AddColumns("stage", "out-of-sample metrics (walk-forward)");
-        foreach (var (stage, values) in manifest.Metrics)
+        foreach (var (stage, values) in manifest.Metrics.ToTable())
         {
             table.AddRow(stage, string.Join("  ", values.Select(kv => $"{kv.Key}={kv.Value:0.####}")));
         }
         AnsiConsole.Write(table);
         return 0;
-    }
-}
-
-/// <summary>A progress bar over a training run's steps, with the step being done as its description.</summary>
-internal static class TrainingProgressDisplay
-{
-    public static T Run<T>(string title, Func<IProgress<TrainingProgress>, T> work)
-    {
-        T result = default!;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(title));
-                result = work(new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Completed;
-                    task.Description = Markup.Escape(p.Step);
-                }));
-                task.Value = task.MaxValue;
-            });
-        return result;
-    }
-}
-
-/// <summary>Progress reported on the caller's thread, so the display updates while training runs.</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-
-/// <summary>Training options from an optional JSON file (the shape of a manifest's "hyperparameters").</summary>
-public static class TrainingConfig
-{
-    public static TrainingOptions Read(string? path)
-    {
-        if (path is null) return new TrainingOptions();
-        if (!File.Exists(path)) throw new UsageException($"config file {path} not found");
-        try
-        {
-            return JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(path), BundleJson.Options)
-                ?? throw new UsageException($"{path}: empty config");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"{path}: {e.Message}");
-        }
     }
 }

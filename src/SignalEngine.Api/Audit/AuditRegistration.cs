@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Audit;
@@ -7,10 +6,10 @@ public static class AuditRegistration
 {
     public static IServiceCollection AddAuditLog(this IServiceCollection services)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<AuditOptions>(AuditOptions.Section);
         services.AddSingleton<IAuditLog>(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AuditOptions>>().Value;
+            var options = provider.Settings<AuditOptions>();
             return new SerilogAuditLog(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.ResolvedPath));
         });
         services.AddHostedService<AuditReconciliation>(); // after the store's start-up, which AddSignalStore registered first

@@ -14,7 +14,7 @@ public static class ApiDefaults
 
     public static IServiceCollection AddApiDefaults(this IServiceCollection services)
     {
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<ApiOptions>(ApiOptions.Section);
         services.AddProblemDetails();
         // A request the server itself refuses (a body over Kestrel's limit, a malformed request line) keeps its own
         // status; everything else unexpected is a 500 ProblemDetails without a stack trace.

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Storage;
 using SignalEngine.Online;
@@ -10,11 +9,11 @@ public static class OnlineRegistration
     /// <summary>Outcomes, the model registry and the background learner; the learner idles unless OnlineLearning:Enabled.</summary>
     public static IServiceCollection AddOnlineLearning(this IServiceCollection services)
     {
-        services.AddOptions<OnlineOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PromotionOptions>().BindConfiguration(OnlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<OnlineOptions>(OnlineOptions.Section);
+        services.AddSettings<PromotionOptions>(OnlineOptions.Section);
         services.AddSingleton(provider =>
         {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var storage = provider.Settings<StorageOptions>();
             return storage.IsPostgres
                 ? OutcomeStore.Postgres(storage.PostgresConnectionString!)
                 : OutcomeStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(storage.SqlitePath));

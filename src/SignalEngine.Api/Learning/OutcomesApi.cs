@@ -24,7 +24,38 @@ public static class OutcomesApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        // Reading how signals did is for whoever may read signals, not only for the key that reports outcomes.
+        var readers = routes.MapGroup("/outcomes").WithTags("Online learning")
+            .RequireAuthorization(Policies.Signals)
+            .RequireRateLimiting(Limits.Signals);
+        readers.MapGet("/summary", GetSummary)
+            .WithName("GetOutcomeSummary")
+            .WithSummary("How the service's own signals did, from the reported outcomes: hit rate, a reliability diagram of confidence against hit rate, and the hit rate per day")
+            .WithDescription("Scores the most recent `window` outcomes of the service's signals (labelled bars sent without a signal are not scored). A hit is a signal whose realised label is its action.")
+            .Produces<OutcomeSummary>(StatusCodes.Status200OK, "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
+    }
+
+    public const int DefaultSummaryWindow = 5000;
+    public const int MaxSummaryWindow = 50000;
+
+    private static async Task<Results<Ok<OutcomeSummary>, ValidationProblem>> GetSummary(
+        string? model, string? window, Storage.OutcomeStore outcomes, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (model is { Length: 0 or > 200 }) errors["model"] = ["between 1 and 200 characters"];
+        var size = DefaultSummaryWindow;
+        if (window is not null && (!int.TryParse(window, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxSummaryWindow))
+        {
+            errors["window"] = [$"a whole number from 1 to {MaxSummaryWindow}"];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The summary request is invalid");
+        var scored = await outcomes.ScoredSignalsAsync(size, model, cancellationToken);
+        return TypedResults.Ok(OutcomeStatistics.Summarise(scored, model, size));
     }
 
     private static async Task<Results<Ok<OutcomeReceipt>, ValidationProblem, ProblemHttpResult>> RecordOutcomes(

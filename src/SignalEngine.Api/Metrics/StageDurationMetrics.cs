@@ -47,6 +47,15 @@ public sealed class StageDurationMetrics(IMeterFactory factory)
             var started = Stopwatch.GetTimestamp();
             try { return inner.Explain(features); } finally { metrics.Record("explain", started); }
         }
+
+        // One pass yields both: timed as the stage, the explanation costs no more than the score it decomposes.
+        public ExplainedTreeResult EvaluateAndExplain(ReadOnlySpan<double> features)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try { return inner.EvaluateAndExplain(features); } finally { metrics.Record("tree_filter", started); }
+        }
+
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() => inner.SplitGainImportance();
     }
 
     private sealed class TimedSequenceRefiner(ISequenceRefiner inner, StageDurationMetrics metrics) : ISequenceRefiner
@@ -61,10 +70,10 @@ public sealed class StageDurationMetrics(IMeterFactory factory)
             try { return inner.Refine(windows); } finally { metrics.Record("sequence", started); }
         }
 
-        public SequenceAttribution Attribute(double[][] window)
+        public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows)
         {
             var started = Stopwatch.GetTimestamp();
-            try { return inner.Attribute(window); } finally { metrics.Record("explain", started); }
+            try { return inner.Attribute(windows); } finally { metrics.Record("explain", started); }
         }
 
         // The wrapped refiner belongs to its bundle, which disposes it.

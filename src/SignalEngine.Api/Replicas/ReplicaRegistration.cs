@@ -1,3 +1,5 @@
+using SignalEngine.Api.Hosting;
+
 namespace SignalEngine.Api.Replicas;
 
 public static class ReplicaRegistration
@@ -5,7 +7,7 @@ public static class ReplicaRegistration
     /// <summary>Replicas on one PostgreSQL follow the registry's serving version; one of them (the lease holder) learns.</summary>
     public static IServiceCollection AddReplicaAgreement(this IServiceCollection services)
     {
-        services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<ReplicaOptions>(ReplicaOptions.Section);
         services.AddSingleton<LearnerLease>();
         services.AddHostedService(provider => provider.GetRequiredService<LearnerLease>());
         services.AddSingleton<RegistryFollower>();

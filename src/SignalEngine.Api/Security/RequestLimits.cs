@@ -25,7 +25,7 @@ public static class RequestLimits
     /// </summary>
     public static IServiceCollection AddRequestLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -74,7 +74,7 @@ public static class RequestLimits
 
     private static RateLimitPartition<string> PerKey(HttpContext http, Func<RateLimitOptions, TokenBucketOptions> budget)
     {
-        var bucket = budget(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        var bucket = budget(http.RequestServices.Settings<RateLimitOptions>());
         // Ten refills a second keep the bucket smooth; the anonymous caller never gets this far (authorization runs first).
         return RateLimitPartition.GetTokenBucketLimiter(http.User.Identity?.Name ?? "", _ => new TokenBucketRateLimiterOptions
         {

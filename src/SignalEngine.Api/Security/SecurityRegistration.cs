@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Security;
 
@@ -19,7 +20,7 @@ public static class SecurityRegistration
     /// </summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<ApiKeyRing>();
         services.AddHostedService<KeyRingStartup>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -96,7 +96,7 @@ public static class ModelsApi
             manifest.WindowLength - 1,
             new ModelStages(bundle.TreeFilter.Model, bundle.SequenceRefiners.Select(r => r.Model).ToArray(), bundle.MetaLearner.Model),
             manifest.Labels,
-            manifest.Metrics.ToDictionary(
+            manifest.Metrics.ToTable().ToDictionary(
                 stage => stage.Key,
                 stage => (IReadOnlyDictionary<string, double?>)stage.Value.ToDictionary(m => m.Key, m => double.IsFinite(m.Value) ? m.Value : (double?)null)),
             manifest.Hyperparameters,

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 using SignalEngine.Bundle;
 using SignalEngine.Stages.MetaLearner;
@@ -11,32 +10,26 @@ namespace SignalEngine.Api.Serving;
 public static class PipelineRegistration
 {
     /// <summary>
-    /// Loads the configured bundle at start and registers its three stages as services; the active bundle is composed
-    /// from those registrations, so replacing one stage (a second sequence model, a pass-through) touches no other.
+    /// Loads the configured bundle at start (its stages found by the names in its manifest, see <see cref="StageCatalog"/>)
+    /// and serves it through <see cref="ActiveBundle"/>; the three stage roles resolve from whatever bundle is active.
     /// </summary>
     public static IServiceCollection AddSignalPipeline(this IServiceCollection services)
     {
-        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PipelineOptions>(PipelineOptions.Section);
 
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            var options = provider.Settings<PipelineOptions>();
             return ModelBundle.Load(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.BundlePath));
         });
-        services.AddSingleton<ITreeFilter>(provider => provider.GetRequiredService<ModelBundle>().TreeFilter);
-        services.AddSingleton<IReadOnlyList<ISequenceRefiner>>(provider => provider.GetRequiredService<ModelBundle>().SequenceRefiners);
-        services.AddSingleton<IMetaLearner>(provider => provider.GetRequiredService<ModelBundle>().MetaLearner);
-        services.AddSingleton(provider =>
-        {
-            var loaded = provider.GetRequiredService<ModelBundle>();
-            return new ActiveBundle(new ModelBundle(
-                loaded.Directory,
-                loaded.Manifest,
-                provider.GetRequiredService<ITreeFilter>(),
-                provider.GetRequiredService<IReadOnlyList<ISequenceRefiner>>(),
-                provider.GetRequiredService<IMetaLearner>()),
-                provider.GetService<Metrics.StageDurationMetrics>());
-        });
+        services.AddSingleton(provider => new ActiveBundle(
+            provider.GetRequiredService<ModelBundle>(), provider.GetService<Metrics.StageDurationMetrics>()));
+
+        // The stages of whatever serves now: resolved from the active bundle at each resolution, so after a swap
+        // nothing hands out a model of the disposed bundle. Transient on purpose: a singleton would pin the first one.
+        services.AddTransient<ITreeFilter>(provider => provider.GetRequiredService<ActiveBundle>().Current.Bundle.TreeFilter);
+        services.AddTransient<IReadOnlyList<ISequenceRefiner>>(provider => provider.GetRequiredService<ActiveBundle>().Current.Bundle.SequenceRefiners);
+        services.AddTransient<IMetaLearner>(provider => provider.GetRequiredService<ActiveBundle>().Current.Bundle.MetaLearner);
         services.AddHostedService<BundleStartup>();
         return services;
     }

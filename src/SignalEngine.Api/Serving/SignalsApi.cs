@@ -6,6 +6,7 @@ using SignalEngine.Api.Security;
 using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
 using SignalEngine.Api.Input;
+using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Serving;
 
@@ -25,27 +26,36 @@ public static class SignalsApi
             .Accepts<FeatureBatch>("application/json")
             .Produces<SignalBatch>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/", ListSignals)
+            .WithName("ListSignals")
+            .WithSummary("Stored signals, newest first, a page at a time; filter by instrument, action and model version, and page on with the cursor in `next`")
+            .WithDescription("Pages are keyset pages: `before` is the `next` of the previous page, so a page costs the same however deep it is and signals stored meanwhile never shift it. `next` is null on the last page.")
+            .Produces<SignalPage>(StatusCodes.Status200OK, "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/{id}", GetSignal)
             .WithName("GetSignal")
             .WithSummary("A stored signal")
-            .Produces<Signal>(StatusCodes.Status200OK, "application/json");
+            .Produces<Signal>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/explanation", GetExplanation)
             .WithName("GetSignalExplanation")
             .WithSummary("Why a stored signal is what it is, stage by stage (method=shap, the default); method=lime answers a LimeView: a local surrogate of stage 1 with its fidelity")
-            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json")
+            .Produces<SignalExplanation>(StatusCodes.Status200OK, "application/json") // or a LimeView: SignalsSwagger documents both
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}/explanation.svg", GetExplanationSvg)
             .WithName("GetSignalExplanationSvg")
             .WithSummary("Waterfall chart of the stage-1 TreeSHAP contributions, for a browser")
-            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml");
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -207,6 +217,46 @@ public static class SignalsApi
     private static bool IsRefusal(Exception e) =>
         e is ArgumentException or ArithmeticException or InvalidOperationException or System.Runtime.InteropServices.ExternalException;
 
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    /// <summary>
+    /// A page of stored signals as they were answered (the stored JSON, byte for byte, as GET /signals/{id} returns it).
+    /// Every parameter is read as text and checked here, so a bad one is a ProblemDetails naming it.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ValidationProblem>> ListSignals(
+        string? instrument, string? action, string? model, string? before, string? limit, ISignalStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (instrument is { Length: 0 or > 200 }) errors["instrument"] = ["between 1 and 200 characters"];
+        SignalAction? wanted = action?.ToLowerInvariant() switch
+        {
+            null => null,
+            "buy" => SignalAction.Buy,
+            "sell" => SignalAction.Sell,
+            "hold" => SignalAction.Hold,
+            _ => null,
+        };
+        if (action is not null && wanted is null) errors["action"] = [$"'{action}' is not one of buy, sell, hold"];
+        if (model is { Length: 0 or > 200 }) errors["model"] = ["between 1 and 200 characters"];
+        SignalCursor? cursor = null;
+        if (before is not null && (cursor = SignalCursor.TryParse(before)) is null) errors["before"] = ["not a cursor: pass the 'next' of the previous page"];
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            errors["limit"] = [$"a whole number from 1 to {MaxPageSize}"];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The signal filter is invalid");
+
+        var listed = await store.ListAsync(new SignalQuery(instrument, wanted, model, cursor, size), cancellationToken);
+        var page = listed.Take(size).ToArray();
+        var next = listed.Count > size ? page[^1].Cursor.Encode() : null;
+        var json = new System.Text.StringBuilder("{\"signals\":[");
+        json.AppendJoin(',', page.Select(p => p.SignalJson));
+        json.Append("],\"next\":").Append(next is null ? "null" : JsonSerializer.Serialize(next)).Append('}');
+        return TypedResults.Text(json.ToString(), "application/json");
+    }
+
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetSignal(string id, ISignalStore store, CancellationToken cancellationToken) =>
         await FindAsync(id, store, cancellationToken) is { } record
             ? TypedResults.Text(record.SignalJson, "application/json")
@@ -241,3 +291,7 @@ public static class SignalsApi
         title: "Signal not found",
         detail: $"no signal has the id '{id}'");
 }
+
+/// <summary>A page of GET /signals: stored signals, newest first, and the cursor of the next page (null on the last).</summary>
+/// <param name="Next">Pass as <c>before</c> to get the next (older) page.</param>
+public sealed record SignalPage(IReadOnlyList<Signal> Signals, string? Next);

@@ -27,6 +27,13 @@ public interface ISignalStore
         return found;
     }
 
+    /// <summary>
+    /// The stored signals that match <paramref name="query"/>, newest stored first: at most <c>Limit + 1</c> of them,
+    /// the extra one telling the caller that another page exists.
+    /// </summary>
+    Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list signals");
+
     /// <summary>True when the store answers a query now.</summary>
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
 }

@@ -155,6 +155,24 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
                 $"SELECT sequence, signal_id, label, forward_return, received, used_by, input_json, supplied_by FROM outcomes WHERE signal_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY sequence",
                 cancellationToken, ids.Select((id, i) => ($"id{i}", (object?)id.ToString())).ToArray());
 
+    /// <summary>
+    /// The most recent outcomes of the service's own signals (not labelled bars), newest first, each with its signal as
+    /// answered: what the outcome statistics score. One join, the signals table being in the same database.
+    /// </summary>
+    public async Task<IReadOnlyList<(SignalAction Label, string SignalJson)>> ScoredSignalsAsync(int count, string? modelVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var sql = "SELECT o.label, s.signal_json FROM outcomes o JOIN signals s ON s.id = o.signal_id WHERE o.input_json IS NULL"
+            + (modelVersion is null ? "" : " AND s.model_version = @model")
+            + " ORDER BY o.sequence DESC LIMIT @count";
+        (string, object?)[] parameters = modelVersion is null ? [("count", count)] : [("count", count), ("model", modelVersion)];
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var scored = new List<(SignalAction, string)>();
+        while (await reader.ReadAsync(cancellationToken)) scored.Add((Enum.Parse<SignalAction>(reader.GetString(0), ignoreCase: true), reader.GetString(1)));
+        return scored;
+    }
+
     public async Task MarkUsedAsync(IReadOnlyList<Guid> ids, string version, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

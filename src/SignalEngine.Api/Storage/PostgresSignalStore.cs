@@ -57,6 +57,13 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         return await SignalRow.ReadAsync(connection, command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = SignalListingSql.Command(connection, query);
+        return await SignalListingSql.ReadAsync(command, cancellationToken);
+    }
+
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try

@@ -39,14 +39,14 @@ public sealed class RecordedBatch
         var inputs = BatchInputs.Of(items.Select(i => i.ToInput(schema)).ToArray(), schema);
         var created = records.Count > 0 ? records[0].Created : DateTimeOffset.UtcNow;
         return new RecordedBatch(Guid.CreateVersion7(), created, inputs,
-            records.Select((r, i) => RecordedSignal.Of(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, r.ExplanationJson, i)).ToArray());
+            records.Select((r, i) => RecordedSignal.Of(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, r.ExplanationJson, i) with { Created = r.Created }).ToArray());
     }
 
     /// <summary>Signal <paramref name="index"/> of the batch as it reads back from the store.</summary>
     public SignalRecord Record(int index)
     {
         var signal = Signals[index];
-        return new SignalRecord(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion, Created,
+        return new SignalRecord(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion, signal.Created ?? Created,
             signal.SignalJson, Encoding.UTF8.GetString(Compression.Decompress(signal.Explanation)), Inputs.ItemJson(signal.Item));
     }
 }
@@ -55,6 +55,7 @@ public sealed class RecordedBatch
 /// One signal of a <see cref="RecordedBatch"/>: the columns a query filters on, the signal as answered, its
 /// explanation compressed, the explanation's SHA-256 (what the audit keeps of it), and its item in the batch's inputs.
 /// </summary>
+/// <param name="Created">When it was stored, where it differs from its batch's time (records saved together that were made apart).</param>
 public sealed record RecordedSignal(
     Guid Id,
     string Instrument,
@@ -64,7 +65,8 @@ public sealed record RecordedSignal(
     string SignalJson,
     byte[] Explanation,
     string ExplanationSha256,
-    int Item)
+    int Item,
+    DateTimeOffset? Created = null)
 {
     public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, string explanationJson, int item)
     {

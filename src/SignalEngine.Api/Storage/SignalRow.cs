@@ -59,6 +59,7 @@ internal static class SignalRow
     {
         await PortableSql.ExecuteAsync(connection, transaction, CreateTable, cancellationToken);
         await PortableSql.ExecuteAsync(connection, transaction, CreateIndex, cancellationToken);
+        await PortableSql.ExecuteAsync(connection, transaction, SignalListingSql.CreateIndex, cancellationToken);
         await PortableSql.ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS signal_schema (version INTEGER NOT NULL)", cancellationToken);
         var found = await PortableSql.ScalarAsync(connection, transaction, "SELECT MAX(version) FROM signal_schema", cancellationToken);
         var version = found is null ? 1 : Convert.ToInt32(found, CultureInfo.InvariantCulture);
@@ -103,7 +104,7 @@ internal static class SignalRow
             parameters[2].Value = Format(signal.Timestamp);
             parameters[3].Value = signal.Action.ToString().ToLowerInvariant();
             parameters[4].Value = signal.ModelVersion;
-            parameters[5].Value = created;
+            parameters[5].Value = signal.Created is { } own ? Format(own) : created;
             parameters[6].Value = signal.SignalJson;
             parameters[7].Value = "";
             parameters[8].Value = "";

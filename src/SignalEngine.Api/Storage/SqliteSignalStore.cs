@@ -62,6 +62,13 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
         return found;
     }
 
+    public async Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = SignalListingSql.Command(connection, query);
+        return await SignalListingSql.ReadAsync(command, cancellationToken);
+    }
+
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try

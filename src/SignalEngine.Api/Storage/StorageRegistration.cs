@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Storage;
@@ -9,17 +8,17 @@ public static class StorageRegistration
     /// <summary>The signal store chosen by configuration (Storage:Provider), its table created at start.</summary>
     public static IServiceCollection AddSignalStore(this IServiceCollection services)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<ISignalStore>(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = provider.Settings<StorageOptions>();
             return options.IsPostgres
                 ? new PostgresSignalStore(options.PostgresConnectionString!)
                 : new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
         });
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = provider.Settings<StorageOptions>();
             return options.IsPostgres
                 ? IdempotencyStore.Postgres(options.PostgresConnectionString!)
                 : IdempotencyStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using SignalEngine.Features;
-using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
-using SignalEngine.Stages.TreeFilter;
 
 namespace SignalEngine.Bundle;
 
@@ -14,8 +12,10 @@ public static class BundleLoader
     public const string MetaLearnerPath = "stage3/meta.json";
     public const string ImportancePath = "stage1/importance.json";
 
-    public static ModelBundle Load(string directory)
+    /// <param name="catalog">Where the stage kinds the manifest names are found; <see cref="StageCatalog.Default"/> when null.</param>
+    public static ModelBundle Load(string directory, StageCatalog? catalog = null)
     {
+        catalog ??= StageCatalog.Default;
         var manifest = ReadManifest(directory);
         foreach (var artifact in manifest.Artifacts)
         {
@@ -32,12 +32,13 @@ public static class BundleLoader
         var refiners = new List<ISequenceRefiner>();
         try
         {
-            var tree = TreeFilterArtifacts.Load(directory, schema, manifest.Hyperparameters.TreeFilter, manifest.Version);
-            foreach (var kind in manifest.Hyperparameters.Sequence.Models)
+            var options = manifest.Hyperparameters;
+            var tree = catalog.TreeFilter(options.TreeFilter.Model).Load(directory, schema, options.TreeFilter, manifest.Version);
+            foreach (var kind in options.Sequence.Models)
             {
-                refiners.Add(SequenceRefinerArtifacts.Load(directory, kind, manifest.Version));
+                refiners.Add(catalog.SequenceRefiner(kind).Load(directory, manifest.Version));
             }
-            var meta = BayesianStackingMetaLearner.Load(Path.Combine(directory, MetaLearnerPath), manifest.Version);
+            var meta = catalog.MetaLearner(options.Meta.Model).Load(Path.Combine(directory, MetaLearnerPath), manifest.Version);
             return new ModelBundle(Path.GetFullPath(directory), manifest, tree, refiners, meta);
         }
         catch (Exception e) when (e is not BundleException)

@@ -30,8 +30,8 @@ public sealed record BundleManifest
     /// <summary>The config file the hyperparameters came from (for example tune's best-config.json), or null for the defaults.</summary>
     public ConfigSource? Config { get; init; }
 
-    /// <summary>Out-of-sample (walk-forward) metrics per stage: "stage1", "stage2.lstm", ..., "pipeline".</summary>
-    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics { get; init; }
+    /// <summary>Out-of-sample (walk-forward) metrics of every stage and of the pipeline.</summary>
+    public required BundleMetrics Metrics { get; init; }
 
     /// <summary>Relative path of every artifact with its SHA-256, checked at load.</summary>
     public required IReadOnlyList<BundleArtifact> Artifacts { get; init; }

@@ -37,7 +37,7 @@ public sealed class ModelBundle : IDisposable
 
     /// <summary>Loads a bundle folder, checking the manifest and every artifact's hash.</summary>
     /// <exception cref="BundleException">Missing, unreadable or mismatched manifest or artifact.</exception>
-    public static ModelBundle Load(string directory) => BundleLoader.Load(directory);
+    public static ModelBundle Load(string directory, StageCatalog? catalog = null) => BundleLoader.Load(directory, catalog);
 
     public void Dispose()
     {

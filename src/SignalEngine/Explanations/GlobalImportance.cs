@@ -20,7 +20,7 @@ public static class GlobalImportance
     /// <param name="repeats">Shuffles per feature.</param>
     /// <param name="seed">Seed of the shuffles: the same inputs give the same result.</param>
     public static ModelImportance Measure(
-        GradientBoostedTreeFilter filter, IReadOnlyList<double[]> rows, IReadOnlyList<bool> actionable, string data,
+        ITreeFilter filter, IReadOnlyList<double[]> rows, IReadOnlyList<bool> actionable, string data,
         int repeats = DefaultRepeats, int seed = 0)
     {
         if (rows.Count == 0) throw new ArgumentException("no rows to measure importance on", nameof(rows));
@@ -42,7 +42,7 @@ public static class GlobalImportance
         return new ModelImportance(filter.Model, data, rows.Count, repeats, seed, logLoss, features);
     }
 
-    private static double[] MeanAbsoluteShap(GradientBoostedTreeFilter filter, IReadOnlyList<double[]> rows, int featureCount)
+    private static double[] MeanAbsoluteShap(ITreeFilter filter, IReadOnlyList<double[]> rows, int featureCount)
     {
         var sums = new double[featureCount];
         foreach (var row in rows)
@@ -54,7 +54,7 @@ public static class GlobalImportance
     }
 
     private static (double LogLoss, double[] Increase) Permutation(
-        GradientBoostedTreeFilter filter, IReadOnlyList<double[]> rows, IReadOnlyList<bool> actionable, int featureCount, int repeats, int seed)
+        ITreeFilter filter, IReadOnlyList<double[]> rows, IReadOnlyList<bool> actionable, int featureCount, int repeats, int seed)
     {
         var probabilities = rows.Select(row => filter.Evaluate(row).ProbabilityActionable).ToArray();
         var reference = Metrics.LogLoss(probabilities, actionable);

@@ -28,10 +28,8 @@ public static class CandidateTrainer
         IReadOnlyList<OnlineSample>? stageOneWindow = null)
     {
         if (fresh.Count == 0) throw new ArgumentException("a candidate needs new outcomes to learn from", nameof(fresh));
-        if (serving.MetaLearner is not BayesianStackingMetaLearner meta)
-        {
-            throw new InvalidOperationException($"online learning needs the Bayesian stacking meta-learner, not {serving.MetaLearner.Model.Name}");
-        }
+        var catalog = StageCatalog.Default;
+        var hyperparameters = serving.Manifest.Hyperparameters;
         CopyFolder(serving.Directory, directory);
         var manifest = serving.Manifest;
         var updated = new List<string>();
@@ -43,8 +41,9 @@ public static class CandidateTrainer
         {
             var rows = stageOneWindow.Select(s => s.Input.Features).ToArray();
             var actionable = stageOneWindow.Select(s => s.Label != SignalAction.Hold).ToArray();
-            var retrained = TreeFilterTrainer.Train(rows, actionable, serving.Schema, manifest.Hyperparameters.TreeFilter, options.Seed, version);
-            retrained.Save(directory);
+            var treeKind = catalog.TreeFilter(hyperparameters.TreeFilter.Model);
+            var retrained = treeKind.Train(rows, actionable, serving.Schema, hyperparameters.TreeFilter, options.Seed, version);
+            treeKind.Save(retrained, directory);
             var importance = GlobalImportance.Measure(retrained, rows, actionable, $"the {rows.Length} most recent online outcomes", seed: options.Seed);
             File.WriteAllText(Path.Combine(directory, BundleLoader.ImportancePath), System.Text.Json.JsonSerializer.Serialize(importance, BundleJson.Options));
             tree = retrained;
@@ -56,7 +55,8 @@ public static class CandidateTrainer
         {
             foreach (var kind in manifest.Hyperparameters.Sequence.Models)
             {
-                var refiner = SequenceRefinerArtifacts.Load(directory, kind, version);
+                var refinerKind = catalog.SequenceRefiner(kind);
+                var refiner = refinerKind.Load(directory, version);
                 refiners.Add(refiner);
                 var windows = new List<double[][]>();
                 var up = new List<bool>();
@@ -68,8 +68,8 @@ public static class CandidateTrainer
                 }
                 if (windows.Count >= 2 && up.Contains(true) && up.Contains(false))
                 {
-                    refiner.FineTune(windows, up, options.FineTuneSteps, options.FineTuneLearningRate, options.Seed);
-                    refiner.Save(directory);
+                    refinerKind.FineTune(refiner, windows, up, options.FineTuneSteps, options.FineTuneLearningRate, options.Seed);
+                    refinerKind.Save(refiner, directory);
                     if (!updated.Contains("stage2")) updated.Add("stage2");
                 }
             }
@@ -78,8 +78,9 @@ public static class CandidateTrainer
             var stages = serving.Stages with { TreeFilter = tree, SequenceRefiners = refiners };
             var scores = stages.Score(inputs);
             var metaInputs = inputs.Select((input, i) => scores[i].ToMetaInput(stages.ContextOf(input))).ToArray();
-            var next = meta.Update(metaInputs, fresh.Select(s => s.Label).ToArray(), version);
-            next.Save(Path.Combine(directory, BundleLoader.MetaLearnerPath));
+            var metaKind = catalog.MetaLearner(hyperparameters.Meta.Model);
+            var next = metaKind.Update(serving.MetaLearner, metaInputs, fresh.Select(s => s.Label).ToArray(), version);
+            metaKind.Save(next, Path.Combine(directory, BundleLoader.MetaLearnerPath));
             updated.Add("stage3");
         }
         finally

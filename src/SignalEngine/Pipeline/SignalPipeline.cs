@@ -15,22 +15,22 @@ public sealed class SignalPipeline(StageSet stages)
     public IReadOnlyList<PipelineResult> Run(IReadOnlyList<SignalInput> items)
     {
         var windows = items.Select(i => i.Window(Stages.WindowLength)).ToArray();
-        var scores = StageComposer.Score(Stages.TreeFilter, Stages.SequenceRefiners, items.Select(i => i.Features).ToArray(), windows);
+        var scores = StageComposer.ScoreAndExplain(Stages.TreeFilter, Stages.SequenceRefiners, items.Select(i => i.Features).ToArray(), windows);
 
+        // Ids drawn in item order as before; then the decisions side by side, each depending on its own item alone.
+        var ids = new Guid[items.Count];
+        for (var i = 0; i < ids.Length; i++) ids[i] = Guid.CreateVersion7();
         var results = new PipelineResult[items.Count];
-        for (var i = 0; i < items.Count; i++)
-        {
-            results[i] = Explain(items[i], scores[i], windows[i]);
-        }
+        Parallel.For(0, items.Count, i => results[i] = Decide(ids[i], items[i], scores[i]));
         return results;
     }
 
-    private PipelineResult Explain(SignalInput item, CandidateScore score, double[][]? window)
+    private PipelineResult Decide(Guid id, SignalInput item, ExplainedScore explained)
     {
+        var score = explained.Score;
         var context = Stages.ContextOf(item);
         var meta = StageComposer.Decide(Stages.MetaLearner, score, context, Stages.Rule);
 
-        var id = Guid.CreateVersion7();
         var signal = new Signal(
             id,
             item.Instrument,
@@ -47,21 +47,12 @@ public sealed class SignalPipeline(StageSet stages)
                 new MetaStageOutput(Stages.MetaLearner.Model.Name, context.Regime, context.Liquidity, meta.Probabilities, meta.PosteriorStdDev)),
             Stages.Version);
 
-        var sequence = new SequenceExplanation[score.Sequence.Count];
-        for (var m = 0; m < sequence.Length; m++)
-        {
-            var result = score.Sequence[m];
-            sequence[m] = result.Abstained || window is null
-                ? new SequenceExplanation(result.Model, null, result.AbstainReason)
-                : new SequenceExplanation(result.Model, Stages.SequenceRefiners[m].Attribute(window), null);
-        }
-
         var explanation = new SignalExplanation(
             id,
             Stages.Version,
-            Stages.TreeFilter.Explain(item.Features),
+            explained.Tree,
             score.Tree.RulesFired,
-            sequence,
+            explained.Sequence,
             new MetaExplanation(meta.Action, meta.Contributions, meta.PosteriorStdDev, meta.Interval, MostInfluentialStage(meta), meta.Trade, meta.Sizing));
         return new PipelineResult(signal, explanation, item);
     }

@@ -13,6 +13,9 @@ public sealed record CandidateScore(TreeFilterResult Tree, IReadOnlyList<Sequenc
         new(Tree.ProbabilityActionable, Sequence.Select(s => s.ProbabilityUp).ToArray(), context.Regime, context.Liquidity);
 }
 
+/// <summary>A scored item with its explanations: stage 1's TreeSHAP and each sequence model's attribution or why it has none.</summary>
+public sealed record ExplainedScore(CandidateScore Score, TreeExplanation Tree, IReadOnlyList<SequenceExplanation> Sequence);
+
 /// <summary>
 /// What the decision knows of an item besides the stage outputs: its market regime and liquidity (stage 3's context)
 /// and its volatility, the sigma of one-bar log returns its barriers are set from (NaN when unknown).
@@ -50,7 +53,8 @@ public sealed record MetaDecision(
 /// </summary>
 public static class StageComposer
 {
-    public const string FilteredReason = "skipped: filtered at stage 1";
+    /// <summary>What stage 2 says of an item stage 1 filtered: it was not refined (stage 3 reads that as an abstention).</summary>
+    public const string FilteredReason = "not refined: filtered at stage 1";
 
     /// <summary>Stages 1 and 2 over a batch; filtered items never reach stage 2 (the tree filter exists to spare it those).</summary>
     /// <param name="windows">Per item the T x F window ending at the item, or null when its history is too short.</param>
@@ -62,16 +66,58 @@ public static class StageComposer
     {
         var trees = new TreeFilterResult[rows.Count];
         for (var i = 0; i < rows.Count; i++) trees[i] = treeFilter.Evaluate(rows[i]);
+        return Refine(trees, refiners, windows);
+    }
 
-        var passedWindows = new double[][]?[rows.Count];
-        for (var i = 0; i < rows.Count; i++) passedWindows[i] = trees[i].Passed ? windows[i] : null;
+    /// <summary>
+    /// <see cref="Score"/> with every explanation: stage 1's exact TreeSHAP from the same pass that scores the item, and
+    /// each sequence model's integrated gradients over the items it refined, in batched calls of at most
+    /// <see cref="AttributionBatchItems"/> items. Items stage 1 filtered are neither refined nor attributed.
+    /// </summary>
+    /// <remarks>
+    /// Stage 1 and the attribution calls run side by side on the machine's cores (each call runs libtorch on its own
+    /// thread). That changes no output: an item's numbers depend on the items of its batch and their order, never on
+    /// the threads or the core count, because the calls are cut by item index.
+    /// </remarks>
+    public static IReadOnlyList<ExplainedScore> ScoreAndExplain(
+        ITreeFilter treeFilter,
+        IReadOnlyList<ISequenceRefiner> refiners,
+        IReadOnlyList<double[]> rows,
+        IReadOnlyList<double[][]?> windows)
+    {
+        var trees = new ExplainedTreeResult[rows.Count];
+        Parallel.For(0, rows.Count, i => trees[i] = treeFilter.EvaluateAndExplain(rows[i]));
+        var scores = Refine(trees.Select(t => t.Result).ToArray(), refiners, windows);
+        var sequence = Attribute(refiners, scores, windows);
+
+        var explained = new ExplainedScore[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var perModel = new SequenceExplanation[refiners.Count];
+            for (var m = 0; m < perModel.Length; m++) perModel[m] = sequence[m][i];
+            explained[i] = new ExplainedScore(scores[i], trees[i].Explanation, perModel);
+        }
+        return explained;
+    }
+
+    /// <summary>
+    /// Items per attribution call: large enough that libtorch's per-call cost is spread thin, small enough that a
+    /// batch of 1,000 items keeps every core busy with calls of both models.
+    /// </summary>
+    public const int AttributionBatchItems = 128;
+
+    private static IReadOnlyList<CandidateScore> Refine(
+        TreeFilterResult[] trees, IReadOnlyList<ISequenceRefiner> refiners, IReadOnlyList<double[][]?> windows)
+    {
+        var passedWindows = new double[][]?[trees.Length];
+        for (var i = 0; i < trees.Length; i++) passedWindows[i] = trees[i].Passed ? windows[i] : null;
 
         var sequence = new SequenceRefinerResult[refiners.Count][];
         for (var m = 0; m < refiners.Count; m++)
         {
             var results = refiners[m].Refine(passedWindows);
-            sequence[m] = new SequenceRefinerResult[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            sequence[m] = new SequenceRefinerResult[trees.Length];
+            for (var i = 0; i < trees.Length; i++)
             {
                 sequence[m][i] = trees[i].Passed
                     ? results[i]
@@ -79,12 +125,50 @@ public static class StageComposer
             }
         }
 
-        var scores = new CandidateScore[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var scores = new CandidateScore[trees.Length];
+        for (var i = 0; i < trees.Length; i++)
         {
             scores[i] = new CandidateScore(trees[i], sequence.Select(s => s[i]).ToArray());
         }
         return scores;
+    }
+
+    /// <summary>Per model and item, the attribution of what the model refined, or why there is none.</summary>
+    private static SequenceExplanation[][] Attribute(
+        IReadOnlyList<ISequenceRefiner> refiners, IReadOnlyList<CandidateScore> scores, IReadOnlyList<double[][]?> windows)
+    {
+        var calls = new List<(int Model, int[] Items)>();
+        for (var m = 0; m < refiners.Count; m++)
+        {
+            var refined = Enumerable.Range(0, scores.Count).Where(i => !scores[i].Sequence[m].Abstained).ToArray();
+            for (var start = 0; start < refined.Length; start += AttributionBatchItems)
+            {
+                calls.Add((m, refined[start..Math.Min(refined.Length, start + AttributionBatchItems)]));
+            }
+        }
+        var attributions = new IReadOnlyList<SequenceAttribution>[calls.Count];
+        Parallel.For(0, calls.Count, c =>
+            attributions[c] = refiners[calls[c].Model].Attribute(calls[c].Items.Select(i => windows[i]!).ToArray()));
+
+        var explanations = new SequenceExplanation[refiners.Count][];
+        for (var m = 0; m < refiners.Count; m++)
+        {
+            explanations[m] = new SequenceExplanation[scores.Count];
+            for (var i = 0; i < scores.Count; i++)
+            {
+                var result = scores[i].Sequence[m];
+                if (result.Abstained) explanations[m][i] = new SequenceExplanation(result.Model, null, result.AbstainReason);
+            }
+        }
+        for (var c = 0; c < calls.Count; c++)
+        {
+            var (m, items) = calls[c];
+            for (var k = 0; k < items.Length; k++)
+            {
+                explanations[m][items[k]] = new SequenceExplanation(refiners[m].Model.Name, attributions[c][k], null);
+            }
+        }
+        return explanations;
     }
 
     public const string UnknownVolatilityReason = "hold: the item's volatility is unknown, so are its barriers";

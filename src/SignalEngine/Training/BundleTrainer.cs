@@ -41,12 +41,12 @@ public static class BundleTrainer
         var oof = run.OutOfFold();
         var metrics = run.Metrics(oof);
 
-        run.Step("stage 3: Bayesian stacking on out-of-fold outputs");
+        run.Step($"stage 3: {options.Meta.Model} on out-of-fold outputs");
         var meta = run.FitMetaLearner(oof);
 
         run.Step("stage 1: final fit on all data");
         var tree = run.TrainTreeFilter(set.Samples);
-        var refiners = new List<TorchSequenceRefiner>();
+        var refiners = new List<ISequenceRefiner>();
         foreach (var kind in options.Sequence.Models)
         {
             run.Step($"stage 2: final {kind} on all data");
@@ -64,16 +64,16 @@ public static class BundleTrainer
         run.Step("writing the bundle");
         Directory.CreateDirectory(outputDirectory);
         var artifacts = new List<(string Stage, string Path)>();
-        artifacts.AddRange(tree.Save(outputDirectory).Select(p => ("stage1", p)));
+        artifacts.AddRange(run.Catalog.TreeFilter(options.TreeFilter.Model).Save(tree, outputDirectory).Select(p => ("stage1", p)));
         File.WriteAllText(Path.Combine(outputDirectory, BundleLoader.ImportancePath), JsonSerializer.Serialize(importance, BundleJson.Options));
         artifacts.Add(("stage1", BundleLoader.ImportancePath));
         foreach (var refiner in refiners)
         {
-            artifacts.AddRange(refiner.Save(outputDirectory).Select(p => ("stage2", p)));
+            artifacts.AddRange(run.Catalog.SequenceRefiner(refiner.Model.Name).Save(refiner, outputDirectory).Select(p => ("stage2", p)));
             refiner.Dispose();
         }
         Directory.CreateDirectory(Path.Combine(outputDirectory, "stage3"));
-        meta.Save(Path.Combine(outputDirectory, BundleLoader.MetaLearnerPath));
+        run.Catalog.MetaLearner(options.Meta.Model).Save(meta, Path.Combine(outputDirectory, BundleLoader.MetaLearnerPath));
         artifacts.Add(("stage3", BundleLoader.MetaLearnerPath));
 
         var manifest = new BundleManifest

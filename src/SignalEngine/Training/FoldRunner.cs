@@ -32,8 +32,12 @@ internal sealed class FoldRunner(
     string version,
     IProgress<TrainingProgress>? progress,
     CancellationToken cancellationToken,
-    int? extraSteps = null)
+    int? extraSteps = null,
+    StageCatalog? catalog = null)
 {
+    /// <summary>Where each stage's kind, named by the options, trains from.</summary>
+    public StageCatalog Catalog { get; } = catalog ?? StageCatalog.Default;
+
     private readonly int _total = options.Folds * (2 + options.Sequence.Models.Count) + (extraSteps ?? 4 + options.Sequence.Models.Count);
     private int _done;
 
@@ -59,7 +63,7 @@ internal sealed class FoldRunner(
         var test = set.InTimeRange(fold.TestStart, fold.TestEnd);
         if (reportSteps) Step($"fold {fold.Index + 1}/{options.Folds}: stage 1 on {train.Count} samples");
         var tree = InFold(fold, train, () => TrainTreeFilter(train));
-        var refiners = new List<TorchSequenceRefiner>();
+        var refiners = new List<ISequenceRefiner>();
         try
         {
             foreach (var kind in options.Sequence.Models)
@@ -78,8 +82,8 @@ internal sealed class FoldRunner(
     }
 
     /// <summary>Stage 3 fitted on the given folds' out-of-fold outputs.</summary>
-    public BayesianStackingMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
-        BayesianStackingMetaLearner.Fit(
+    public IMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
+        Catalog.MetaLearner(options.Meta.Model).Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
             options.Sequence.Models, options.Meta, version);
 
@@ -114,8 +118,8 @@ internal sealed class FoldRunner(
         }
     }
 
-    public GradientBoostedTreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
-        TreeFilterTrainer.Train(
+    public ITreeFilter TrainTreeFilter(IReadOnlyList<TrainingSample> samples) =>
+        Catalog.TreeFilter(options.TreeFilter.Model).Train(
             samples.Select(set.Row).ToArray(), samples.Select(s => s.Label != SignalAction.Hold).ToArray(),
             set.Schema, options.TreeFilter, options.Seed, version);
 
@@ -124,47 +128,30 @@ internal sealed class FoldRunner(
     /// <see cref="SequenceModelOptions.MaxTrainingWindows"/> of them (a rolling window, which also bounds the cost
     /// on long histories).
     /// </summary>
-    public TorchSequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
+    public ISequenceRefiner TrainRefiner(string kind, IReadOnlyList<TrainingSample> samples)
     {
         var actionable = samples.Where(s => s.Label != SignalAction.Hold).TakeLast(options.Sequence.MaxTrainingWindows).ToArray();
-        return SequenceRefinerTrainer.Train(
-            kind, actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
+        return Catalog.SequenceRefiner(kind).Train(
+            actionable.Select(set.Window).ToArray(), actionable.Select(s => s.Label == SignalAction.Buy).ToArray(),
             set.Schema, options.Sequence, options.Seed, version);
     }
 
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics(IReadOnlyList<FoldOutput> oof)
+    public BundleMetrics Metrics(IReadOnlyList<FoldOutput> oof)
     {
         Step("out-of-sample metrics (nested walk-forward for stage 3)");
-        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>();
         var scores = oof.SelectMany(f => f.Scores).ToArray();
         var labels = oof.SelectMany(f => f.Labels).ToArray();
-        metrics["data"] = new Dictionary<string, double>
-        {
-            ["samples"] = set.Samples.Count,
-            ["outOfSampleSamples"] = labels.Length,
-            ["folds"] = oof.Count,
-        };
-        metrics["stage1"] = StageMetrics.TreeFilter(scores, labels);
-        for (var m = 0; m < options.Sequence.Models.Count; m++)
-        {
-            metrics[$"stage2.{options.Sequence.Models[m]}"] = StageMetrics.Refiner(scores, labels, m);
-        }
-
         var nested = Nested(oof).ToArray();
-        var pipeline = new Dictionary<string, double>(StageMetrics.Pipeline(
-            nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray()));
-        if (nested.Length > 0)
+        // The base rates each test fold would have been forecast with: its training period's label frequencies.
+        var baseRateLogLoss = nested.Length == 0 ? double.NaN : nested.SelectMany(f =>
         {
-            // The base rates each test fold would have been forecast with: its training period's label frequencies.
-            var baseRate = nested.SelectMany(f =>
-            {
-                var (rates, _) = ForecastPool.Frequencies(set.InTimeRange(f.Test.Fold.TrainStart, f.Test.Fold.TrainEnd).Select(s => s.Label));
-                return f.Test.Labels.Select(l => -Math.Log(rates.Of(l)));
-            }).Average();
-            pipeline["baseRateLogLoss"] = baseRate;
-            pipeline["logLossSkill"] = 1 - pipeline["logLoss"] / baseRate;
-        }
-        metrics["pipeline"] = pipeline;
-        return metrics;
+            var (rates, _) = ForecastPool.Frequencies(set.InTimeRange(f.Test.Fold.TrainStart, f.Test.Fold.TrainEnd).Select(s => s.Label));
+            return f.Test.Labels.Select(l => -Math.Log(rates.Of(l)));
+        }).Average();
+        return new BundleMetrics(
+            new DataMetrics(set.Samples.Count, labels.Length, oof.Count),
+            StageMetrics.TreeFilter(scores, labels),
+            options.Sequence.Models.Select((model, m) => (model, StageMetrics.Refiner(scores, labels, m))).ToDictionary(x => x.model, x => x.Item2),
+            StageMetrics.Pipeline(nested.SelectMany(f => f.Decisions).ToArray(), nested.SelectMany(f => f.Test.Labels).ToArray(), baseRateLogLoss));
     }
 }

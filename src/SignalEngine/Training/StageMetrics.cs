@@ -1,3 +1,4 @@
+using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Scoring;
@@ -9,24 +10,22 @@ namespace SignalEngine.Training;
 public static class StageMetrics
 {
     /// <summary>Stage 1 as a classifier of actionable (BUY or SELL) versus HOLD.</summary>
-    public static IReadOnlyDictionary<string, double> TreeFilter(IReadOnlyList<CandidateScore> scores, IReadOnlyList<SignalAction> labels)
+    public static TreeFilterMetrics TreeFilter(IReadOnlyList<CandidateScore> scores, IReadOnlyList<SignalAction> labels)
     {
         var p = scores.Select(s => s.Tree.ProbabilityActionable).ToArray();
         var actionable = labels.Select(l => l != SignalAction.Hold).ToArray();
         var passed = scores.Select(s => s.Tree.Passed).ToArray();
-        return new Dictionary<string, double>
-        {
-            ["logLoss"] = Metrics.LogLoss(p, actionable),
-            ["brier"] = Metrics.Brier(p, actionable),
-            ["auc"] = Metrics.Auc(p, actionable),
-            ["baseRateActionable"] = Metrics.Rate(actionable),
-            ["passRate"] = Metrics.Rate(passed),
-            ["precisionOfPassed"] = Metrics.Precision(passed, actionable),
-        };
+        return new TreeFilterMetrics(
+            LogLoss: Metrics.LogLoss(p, actionable),
+            Brier: Metrics.Brier(p, actionable),
+            Auc: Metrics.Auc(p, actionable),
+            BaseRateActionable: Metrics.Rate(actionable),
+            PassRate: Metrics.Rate(passed),
+            PrecisionOfPassed: Metrics.Precision(passed, actionable));
     }
 
     /// <summary>One stage-2 model as a classifier of BUY versus SELL on the actionable items it scored.</summary>
-    public static IReadOnlyDictionary<string, double> Refiner(IReadOnlyList<CandidateScore> scores, IReadOnlyList<SignalAction> labels, int model)
+    public static RefinerMetrics Refiner(IReadOnlyList<CandidateScore> scores, IReadOnlyList<SignalAction> labels, int model)
     {
         var p = new List<double>();
         var up = new List<bool>();
@@ -36,21 +35,22 @@ public static class StageMetrics
             p.Add(q);
             up.Add(labels[i] == SignalAction.Buy);
         }
-        if (p.Count == 0) return new Dictionary<string, double> { ["scored"] = 0 };
-        return new Dictionary<string, double>
-        {
-            ["scored"] = p.Count,
-            ["logLoss"] = Metrics.LogLoss(p, up),
-            ["accuracy"] = p.Zip(up).Count(x => x.First >= 0.5 == x.Second) / (double)p.Count,
-            ["baseRateUp"] = Metrics.Rate(up),
-            ["auc"] = Metrics.Auc(p, up),
-        };
+        if (p.Count == 0) return new RefinerMetrics(0, double.NaN, double.NaN, double.NaN, double.NaN);
+        return new RefinerMetrics(
+            Scored: p.Count,
+            LogLoss: Metrics.LogLoss(p, up),
+            Accuracy: p.Zip(up).Count(x => x.First >= 0.5 == x.Second) / (double)p.Count,
+            BaseRateUp: Metrics.Rate(up),
+            Auc: Metrics.Auc(p, up));
     }
 
-    /// <summary>The full pipeline's decisions against the triple-barrier labels.</summary>
-    public static IReadOnlyDictionary<string, double> Pipeline(IReadOnlyList<MetaDecision> decisions, IReadOnlyList<SignalAction> labels)
+    /// <summary>
+    /// The full pipeline's decisions against the triple-barrier labels, next to <paramref name="baseRateLogLoss"/>: the
+    /// log loss of the base rates the same bars would have been forecast with (NaN when not known).
+    /// </summary>
+    public static PipelineMetrics Pipeline(IReadOnlyList<MetaDecision> decisions, IReadOnlyList<SignalAction> labels, double baseRateLogLoss = double.NaN)
     {
-        if (decisions.Count == 0) return new Dictionary<string, double> { ["scored"] = 0 };
+        if (decisions.Count == 0) return new PipelineMetrics(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, baseRateLogLoss, double.NaN);
         bool[] Is(IEnumerable<SignalAction> xs, SignalAction a) => xs.Select(x => x == a).ToArray();
         var actions = decisions.Select(d => d.Action).ToArray();
         var multiclassLogLoss = decisions.Zip(labels).Average(x => -Math.Log(Math.Max(1e-12, x.First.Probabilities.Of(x.Second))));
@@ -58,17 +58,17 @@ public static class StageMetrics
             Square(x.First.Probabilities.Buy - (x.Second == SignalAction.Buy ? 1 : 0)) +
             Square(x.First.Probabilities.Sell - (x.Second == SignalAction.Sell ? 1 : 0)) +
             Square(x.First.Probabilities.Hold - (x.Second == SignalAction.Hold ? 1 : 0)));
-        return new Dictionary<string, double>
-        {
-            ["scored"] = decisions.Count,
-            ["coverage"] = actions.Count(a => a != SignalAction.Hold) / (double)actions.Length,
-            ["precisionBuy"] = Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
-            ["precisionSell"] = Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
-            ["baseRateBuy"] = Metrics.Rate(Is(labels, SignalAction.Buy)),
-            ["baseRateSell"] = Metrics.Rate(Is(labels, SignalAction.Sell)),
-            ["logLoss"] = multiclassLogLoss,
-            ["brier"] = brier,
-        };
+        return new PipelineMetrics(
+            Scored: decisions.Count,
+            Coverage: actions.Count(a => a != SignalAction.Hold) / (double)actions.Length,
+            PrecisionBuy: Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
+            PrecisionSell: Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
+            BaseRateBuy: Metrics.Rate(Is(labels, SignalAction.Buy)),
+            BaseRateSell: Metrics.Rate(Is(labels, SignalAction.Sell)),
+            LogLoss: multiclassLogLoss,
+            Brier: brier,
+            BaseRateLogLoss: baseRateLogLoss,
+            LogLossSkill: 1 - multiclassLogLoss / baseRateLogLoss);
     }
 
     private static double Square(double x) => x * x;

@@ -22,7 +22,7 @@ internal static class FoldEvaluation
         foreach (var label in trainingLabels) counts[label]++;
         var total = counts.Values.Sum();
         var climatology = test.Labels.Average(l => -Math.Log(counts[l] / total));
-        return new FoldScore(pipeline["logLoss"], climatology, test.Labels.Count, pipeline["coverage"]);
+        return new FoldScore(pipeline.LogLoss, climatology, test.Labels.Count, pipeline.Coverage);
     }
 }
 

@@ -198,4 +198,64 @@ public abstract class SignalStoreContract
             item.Features["rsi_14"].Should().Be(inputs[i].Features[1]);
         }
     }
+
+    [Fact]
+    public async Task ListingIsNewestStoredFirstAndPagesWithTheCursorWithoutGapsOrRepeats()
+    {
+        await Store.InitializeAsync(CancellationToken.None);
+        var start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        // Seven signals, three of them stored in the same tick (one batch): the id breaks the tie.
+        var records = Enumerable.Range(0, 7)
+            .Select(i => Record() with { Created = start.AddSeconds(Math.Min(i, 4)), SignalJson = $$"""{"n":{{i}}}""" })
+            .ToArray();
+        await Store.SaveAsync(records, null, CancellationToken.None);
+        var expected = records.OrderByDescending(r => r.Created).ThenByDescending(r => r.Id.ToString("D"), StringComparer.Ordinal).Select(r => r.Id).ToArray();
+
+        var seen = new List<Guid>();
+        SignalCursor? cursor = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var listed = await Store.ListAsync(new SignalQuery(null, null, null, cursor, 3), CancellationToken.None);
+            listed.Count.Should().BeLessThanOrEqualTo(4, "at most one more than the limit");
+            seen.AddRange(listed.Take(3).Select(l => l.Id));
+            if (listed.Count <= 3) break;
+            cursor = listed[2].Cursor;
+        }
+
+        seen.Should().Equal(expected);
+        var first = (await Store.ListAsync(new SignalQuery(null, null, null, null, 1), CancellationToken.None))[0];
+        first.SignalJson.Should().Be(records.Single(r => r.Id == expected[0]).SignalJson);
+        first.Created.Should().Be(start.AddSeconds(4));
+    }
+
+    [Fact]
+    public async Task ListingFiltersByInstrumentActionAndModelVersion()
+    {
+        await Store.InitializeAsync(CancellationToken.None);
+        var buyA = Record("AAA", SignalAction.Buy);
+        var sellA = Record("AAA", SignalAction.Sell);
+        var buyB = Record("BBB", SignalAction.Buy) with { ModelVersion = "v-other" };
+        await Store.SaveAsync([buyA, sellA, buyB], null, CancellationToken.None);
+
+        async Task<IEnumerable<Guid>> Ids(string? instrument, SignalAction? action, string? model) =>
+            (await Store.ListAsync(new SignalQuery(instrument, action, model, null, 10), CancellationToken.None)).Select(l => l.Id);
+
+        (await Ids("AAA", null, null)).Should().BeEquivalentTo([buyA.Id, sellA.Id]);
+        (await Ids(null, SignalAction.Buy, null)).Should().BeEquivalentTo([buyA.Id, buyB.Id]);
+        (await Ids(null, null, "v-other")).Should().BeEquivalentTo([buyB.Id]);
+        (await Ids("AAA", SignalAction.Buy, "v-test")).Should().BeEquivalentTo([buyA.Id]);
+        (await Ids("CCC", null, null)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void CursorRoundTripsAndRejectsWhatItDidNotIssue()
+    {
+        var cursor = new SignalCursor(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567), Guid.CreateVersion7());
+
+        SignalCursor.TryParse(cursor.Encode()).Should().Be(cursor);
+        cursor.Encode().Should().MatchRegex("^[A-Za-z0-9_-]+$", "it travels in a query string unescaped");
+        SignalCursor.TryParse("not a cursor").Should().BeNull();
+        SignalCursor.TryParse(Convert.ToBase64String("2026-01-01|nope"u8.ToArray())).Should().BeNull();
+        SignalCursor.TryParse("").Should().BeNull();
+    }
 }

@@ -130,6 +130,24 @@ public sealed class SignalsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AFilteredItemsExplanationSaysStageTwoDidNotRefineIt()
+    {
+        var signals = await PostAsync(RequestItems.LastBars(_fixture, 60, HistoryRows));
+
+        var filtered = signals.First(s => !s.GetProperty("stages").GetProperty("treeFilter").GetProperty("passed").GetBoolean());
+        var explanation = await _client.GetFromJsonAsync<JsonElement>($"/signals/{filtered.GetProperty("id").GetString()}/explanation");
+
+        filtered.GetProperty("reason").GetString().Should().StartWith("filtered at stage 1");
+        explanation.GetProperty("treeFilter").GetProperty("contributions").GetArrayLength().Should().BePositive("stage 1 still explains what it filtered");
+        explanation.GetProperty("sequence").EnumerateArray().Should().NotBeEmpty().And.OnlyContain(s =>
+            s.GetProperty("attribution").ValueKind == JsonValueKind.Null
+            && s.GetProperty("abstainReason").GetString() == "not refined: filtered at stage 1");
+        filtered.GetProperty("stages").GetProperty("sequence").EnumerateArray().Should().OnlyContain(s =>
+            s.GetProperty("probabilityUp").ValueKind == JsonValueKind.Null
+            && s.GetProperty("abstainReason").GetString() == "not refined: filtered at stage 1");
+    }
+
+    [Fact]
     public async Task EachExplanationIsRetrievableAndStageOneContributionsSumToTheRawScore()
     {
         var signals = await PostAsync(Items(9));

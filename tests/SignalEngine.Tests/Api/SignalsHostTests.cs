@@ -179,7 +179,7 @@ public sealed class SignalsHostTests : IDisposable
         model.GetProperty("historyLength").GetInt32().Should().Be(FakeBundle.WindowLength - 1);
         model.GetProperty("labels").GetProperty("horizon").GetInt32().Should().BePositive();
         model.GetProperty("metrics").GetProperty("pipeline").GetProperty("logLoss").GetDouble().Should().Be(0.9);
-        model.GetProperty("metrics").GetProperty("pipeline").GetProperty("precision").ValueKind.Should().Be(JsonValueKind.Null, "JSON has no NaN");
+        model.GetProperty("metrics").GetProperty("pipeline").GetProperty("precisionBuy").ValueKind.Should().Be(JsonValueKind.Null, "JSON has no NaN");
         model.GetProperty("stages").GetProperty("sequence")[0].GetProperty("name").GetString().Should().Be("fake-lstm");
         model.TryGetProperty("hyperparameters", out _).Should().BeTrue();
     }
@@ -218,7 +218,7 @@ public sealed class SignalsHostTests : IDisposable
         var series = examples.GetProperty("series").GetProperty("value");
         series.GetProperty("series")[0].GetProperty("rows")[0].GetProperty("features").EnumerateObject().Select(p => p.Name).Should().Equal(FakeBundle.Schema);
         signals.GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).Should()
-            .BeEquivalentTo("200", "400", "401", "403", "409", "413", "415", "422", "429", "503");
+            .BeEquivalentTo("200", "400", "401", "403", "409", "413", "415", "422", "429", "503", "504");
 
         var tried = await _client.PostAsync("/signals", Json(example.GetRawText()));
         tried.StatusCode.Should().Be(HttpStatusCode.OK);

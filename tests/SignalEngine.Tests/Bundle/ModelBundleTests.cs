@@ -1,5 +1,10 @@
 using SignalEngine.Bundle;
+using SignalEngine.Labels;
 using SignalEngine.Pipeline;
+using SignalEngine.Stages;
+using SignalEngine.Stages.MetaLearner;
+using SignalEngine.Stages.SequenceRefiner;
+using SignalEngine.Stages.TreeFilter;
 using SignalEngine.Tests.Support;
 
 namespace SignalEngine.Tests.Bundle;
@@ -41,9 +46,9 @@ public sealed class ModelBundleTests(SmallBundleFixture fixture)
 
         manifest.FeatureSchema.Should().Contain(["ret_1", "rsi_14", "vol_regime", "atr_14", "volume_z_20"]);
         manifest.TrainingDataSha256.Should().MatchRegex("^[0-9a-f]{64}$");
-        manifest.Metrics.Keys.Should().Contain(["stage1", "stage2.lstm", "stage2.transformer", "pipeline"]);
-        manifest.Metrics["stage1"]["auc"].Should().BeInRange(0, 1);
-        manifest.Metrics["data"]["outOfSampleSamples"].Should().BeGreaterThan(100);
+        manifest.Metrics.ToTable().Keys.Should().Contain(["stage1", "stage2.lstm", "stage2.transformer", "pipeline"]);
+        manifest.Metrics.Stage1.Auc.Should().BeInRange(0, 1);
+        manifest.Metrics.Data.OutOfSampleSamples.Should().BeGreaterThan(100);
         manifest.Artifacts.Select(a => a.Stage).Distinct().Should().BeEquivalentTo(["stage1", "stage2", "stage3"]);
     }
 
@@ -71,6 +76,85 @@ public sealed class ModelBundleTests(SmallBundleFixture fixture)
         File.Delete(Path.Combine(copy, BundleLoader.ManifestFile));
         FluentActions.Invoking(() => ModelBundle.Load(copy))
             .Should().Throw<BundleException>().Which.Message.Should().Contain("manifest not found").And.NotContain("\n");
+    }
+
+    [Fact]
+    public void ManifestNamesEachStageKindAndLoadingFindsItInTheCatalog()
+    {
+        var manifest = BundleLoader.ReadManifest(fixture.Directory);
+
+        manifest.Hyperparameters.TreeFilter.Model.Should().Be(GradientBoostedTreeFilter.ModelName);
+        manifest.Hyperparameters.Meta.Model.Should().Be(BayesianStackingMetaLearner.ModelName);
+        fixture.Bundle.TreeFilter.Model.Name.Should().Be(manifest.Hyperparameters.TreeFilter.Model);
+        fixture.Bundle.SequenceRefiners.Select(r => r.Model.Name).Should().Equal(manifest.Hyperparameters.Sequence.Models);
+        fixture.Bundle.MetaLearner.Model.Name.Should().Be(manifest.Hyperparameters.Meta.Model);
+    }
+
+    [Fact]
+    public void AStageKindThisBuildDoesNotKnowIsRefusedNamingItAndTheKnownOnes()
+    {
+        var copy = CopyOfBundle();
+        RenameMetaLearner(copy, "gaussian-process");
+
+        FluentActions.Invoking(() => ModelBundle.Load(copy))
+            .Should().Throw<BundleException>().WithMessage("*unknown stage-3 model 'gaussian-process'*bayesian-stacking*");
+    }
+
+    [Fact]
+    public void AnotherMetaLearnerKindIsOneRegistration()
+    {
+        var copy = CopyOfBundle();
+        RenameMetaLearner(copy, TemperedStacking.KindName);
+        var catalog = new StageCatalog()
+            .Add(GradientBoostedTreeFilterKind.Instance)
+            .Add(TorchSequenceRefinerKind.Lstm)
+            .Add(TorchSequenceRefinerKind.Transformer)
+            .Add(new TemperedStacking());
+
+        using var loaded = ModelBundle.Load(copy, catalog);
+        var items = RequestItems.LastBars(fixture, 5, fixture.Manifest.WindowLength - 1);
+        var signals = new SignalPipeline(loaded.Stages).Run(items);
+
+        loaded.MetaLearner.Model.Name.Should().Be(TemperedStacking.KindName);
+        signals.Should().OnlyContain(s => s.Signal.Stages.Meta.Model == TemperedStacking.KindName);
+    }
+
+    private static void RenameMetaLearner(string bundle, string name)
+    {
+        var path = Path.Combine(bundle, BundleLoader.ManifestFile);
+        var manifest = BundleLoader.ReadManifest(bundle);
+        BundleLoader.WriteManifest(bundle, manifest with
+        {
+            Hyperparameters = manifest.Hyperparameters with { Meta = manifest.Hyperparameters.Meta with { Model = name } },
+        });
+        File.Exists(path).Should().BeTrue();
+    }
+
+    /// <summary>A stand-in for a different stage-3 kind: the stacking model's posterior under its own name.</summary>
+    private sealed class TemperedStacking : IMetaLearnerKind
+    {
+        public const string KindName = "tempered-stacking";
+
+        public string Name => KindName;
+
+        public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version) =>
+            new Renamed(BayesianStackingKind.Instance.Fit(inputs, labels, sequenceModels, options, version), version);
+
+        public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) =>
+            throw new NotSupportedException();
+
+        public IMetaLearner Load(string path, string version) => new Renamed(BayesianStackingKind.Instance.Load(path, version), version);
+
+        public void Save(IMetaLearner model, string path) => throw new NotSupportedException();
+
+        private sealed class Renamed(IMetaLearner inner, string version) : IMetaLearner
+        {
+            public ModelStamp Model { get; } = new(KindName, version);
+
+            public IReadOnlyList<string> InputNames => inner.InputNames;
+
+            public MetaPosterior Predict(MetaInput input) => inner.Predict(input);
+        }
     }
 
     private string CopyOfBundle()

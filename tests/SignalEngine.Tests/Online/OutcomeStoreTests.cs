@@ -9,6 +9,9 @@ public abstract class OutcomeStoreContract
 {
     protected abstract OutcomeStore Store { get; }
 
+    /// <summary>A signal store on the outcome store's database, as the service has it.</summary>
+    protected abstract ISignalStore Signals { get; }
+
     [Fact]
     public async Task OutcomesAreRecordedOnceInArrivalOrderAndMarkedWhenUsed()
     {
@@ -32,6 +35,24 @@ public abstract class OutcomeStoreContract
     }
 
     [Fact]
+    public async Task ScoredSignalsAreTheOutcomesOfStoredSignalsNewestFirstWithoutLabelledBars()
+    {
+        await Signals.InitializeAsync(default);
+        await Store.InitializeAsync(default);
+        SignalRecord Signal(string version) => new(Guid.CreateVersion7(), "AAA", DateTimeOffset.UtcNow, SignalAction.Buy, version, DateTimeOffset.UtcNow,
+            $$"""{"version":"{{version}}"}""", "{}", "{}");
+        var (first, second, other) = (Signal("v1"), Signal("v1"), Signal("v2"));
+        await Signals.SaveAsync([first, second, other], null, default);
+        await Store.RecordAsync([(first.Id, SignalAction.Buy, null, (string?)null), (second.Id, SignalAction.Sell, null, null), (other.Id, SignalAction.Hold, null, null)], default);
+        await Store.RecordAsync([(Guid.NewGuid(), SignalAction.Hold, null, "{\"bar\":1}")], default);
+
+        (await Store.ScoredSignalsAsync(10, null, default)).Should().Equal(
+            (SignalAction.Hold, other.SignalJson), (SignalAction.Sell, second.SignalJson), (SignalAction.Buy, first.SignalJson));
+        (await Store.ScoredSignalsAsync(10, "v1", default)).Select(s => s.Label).Should().Equal(SignalAction.Sell, SignalAction.Buy);
+        (await Store.ScoredSignalsAsync(1, null, default)).Should().ContainSingle().Which.Label.Should().Be(SignalAction.Hold);
+    }
+
+    [Fact]
     public async Task StateIsUpsertedByKey()
     {
         await Store.InitializeAsync(default);
@@ -48,9 +69,15 @@ public sealed class SqliteOutcomeStoreTests : OutcomeStoreContract, IDisposable
 {
     private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "signalengine-tests", "outcomes-" + Guid.NewGuid().ToString("N")[..8])).FullName;
 
-    public SqliteOutcomeStoreTests() => Store = OutcomeStore.Sqlite(Path.Combine(_folder, "signals.db"));
+    public SqliteOutcomeStoreTests()
+    {
+        Store = OutcomeStore.Sqlite(Path.Combine(_folder, "signals.db"));
+        Signals = new SqliteSignalStore(Path.Combine(_folder, "signals.db"));
+    }
 
     protected override OutcomeStore Store { get; }
+
+    protected override ISignalStore Signals { get; }
 
     public void Dispose()
     {
@@ -64,9 +91,21 @@ public sealed class PostgresOutcomeStoreTests : OutcomeStoreContract, IDisposabl
 {
     private readonly TestPostgres.Schema _schema = TestPostgres.CreateSchema();
 
-    public PostgresOutcomeStoreTests() => Store = OutcomeStore.Postgres(_schema.ConnectionString);
+    private readonly PostgresSignalStore _signals;
+
+    public PostgresOutcomeStoreTests()
+    {
+        Store = OutcomeStore.Postgres(_schema.ConnectionString);
+        _signals = new PostgresSignalStore(_schema.ConnectionString);
+    }
 
     protected override OutcomeStore Store { get; }
 
-    public void Dispose() => _schema.Dispose();
+    protected override ISignalStore Signals => _signals;
+
+    public void Dispose()
+    {
+        _signals.Dispose();
+        _schema.Dispose();
+    }
 }

@@ -90,7 +90,9 @@ public sealed class ReplicaAgreementTests : IClassFixture<SmallBundleFixture>, I
             .Should().BeTrue($"both replicas serve {cycle.Candidate} within {Bound} of its activation on one");
 
         (await clientA.PostAsync($"/models/{original}/activate", null)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await EventuallyAsync(async () => await ServingAsync(clientB) == original)).Should().BeTrue("a roll-back on A reaches B too");
+        // B swaps before it records the registry read that made it swap: wait for both, not the swap alone.
+        (await EventuallyAsync(async () => await ServingAsync(clientB) == original && (await StateAsync(clientB)).GetProperty("registered").GetString() == original))
+            .Should().BeTrue("a roll-back on A reaches B too");
         var stateB = await StateAsync(clientB);
         stateB.GetProperty("serving").GetString().Should().Be(original);
         stateB.GetProperty("registered").GetString().Should().Be(original);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Tests.Support;
@@ -46,7 +48,33 @@ public sealed class SignalPipelineTests(SmallBundleFixture fixture)
         filtered.Should().OnlyContain(r => r.Signal.Action == SignalAction.Hold);
         filtered.Should().OnlyContain(r => r.Signal.Stages.TreeFilter.Reason!.StartsWith("filtered at stage 1"));
         filtered.SelectMany(r => r.Signal.Stages.Sequence).Should().OnlyContain(s => s.AbstainReason == StageComposer.FilteredReason);
+        filtered.SelectMany(r => r.Explanation.Sequence).Should().OnlyContain(e => e.Attribution == null && e.AbstainReason == "not refined: filtered at stage 1");
+        filtered.Should().OnlyContain(r => r.Signal.Reason!.StartsWith("filtered at stage 1"));
     }
+
+    [Fact]
+    public async Task ConcurrentRunsGiveTheSequentialSignalsAndExplanationsBitForBit()
+    {
+        var items = RequestItems.LastBars(fixture, 120, fixture.Manifest.WindowLength - 1);
+        var pipeline = Pipeline;
+        var sequential = Fingerprint(pipeline.Run(items));
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 2).Select(_ => Fingerprint(pipeline.Run(items))).ToArray())));
+
+        sequential.Should().Contain("\"attribution\":{", "the batch must exercise stage 2's attributions");
+        concurrent.SelectMany(runs => runs).Should().OnlyContain(run => run == sequential);
+    }
+
+    /// <summary>Every number of every signal and explanation (in round-trip form), the new ids left out.</summary>
+    private static string Fingerprint(IReadOnlyList<PipelineResult> results) => JsonSerializer.Serialize(
+        results.Select(r => new { Signal = r.Signal with { Id = Guid.Empty }, Explanation = r.Explanation with { SignalId = Guid.Empty } }),
+        FingerprintJson);
+
+    private static readonly JsonSerializerOptions FingerprintJson = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     [Fact]
     public void StageTwoAbstainsVisiblyWithoutEnoughHistoryAndTheSignalIsStillMade()
@@ -85,7 +113,7 @@ public sealed class SignalPipelineTests(SmallBundleFixture fixture)
             s.Attribution.Attributions[0].Length == fixture.Manifest.FeatureSchema.Count);
 
         // Completeness on the trained models: the attributions add up to the logit's change from the baseline window,
-        // within 1% of that change plus 1e-3 (64 Riemann steps on float32 models).
+        // within 1% of that change plus 1e-3 (the tolerance the adaptive grid is refined to).
         foreach (var attribution in explained.Select(s => s.Attribution!))
         {
             var sum = attribution.Attributions.Sum(step => step.Sum());

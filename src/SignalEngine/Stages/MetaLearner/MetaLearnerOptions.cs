@@ -5,6 +5,9 @@ namespace SignalEngine.Stages.MetaLearner;
 /// <summary>Stage 3 prior, pooling and posterior settings. The decision itself is the pipeline's (see Decisions).</summary>
 public sealed record MetaLearnerOptions
 {
+    /// <summary>The stage-3 kind, by its catalog name; a manifest written before the name was recorded reads this default.</summary>
+    public string Model { get; init; } = BayesianStackingMetaLearner.ModelName;
+
     /// <summary>Standard deviation of the zero-mean Gaussian prior on every weight.</summary>
     [Range(1e-3, 1e3)] public double PriorScale { get; init; } = 0.5;
 

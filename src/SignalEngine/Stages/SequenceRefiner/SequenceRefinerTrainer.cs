@@ -95,17 +95,24 @@ public static class SequenceRefinerTrainer
                 var order = Enumerable.Range(0, windows.Count).ToArray();
                 var cursor = order.Length;
                 network.train();
-                for (var step = 0; step < steps; step++)
+                try
                 {
-                    if (cursor + batchSize > order.Length)
+                    for (var step = 0; step < steps; step++)
                     {
-                        draw.Shuffle(order);
-                        cursor = 0;
+                        if (cursor + batchSize > order.Length)
+                        {
+                            draw.Shuffle(order);
+                            cursor = 0;
+                        }
+                        SequenceTraining.Step(network, optimizer, x, y, order.AsSpan(cursor, batchSize));
+                        cursor += batchSize;
                     }
-                    SequenceTraining.Step(network, optimizer, x, y, order.AsSpan(cursor, batchSize));
-                    cursor += batchSize;
                 }
-                network.eval();
+                finally
+                {
+                    // Readers share the network in eval mode without switching it (see TorchSequenceRefiner.ReadNetwork).
+                    network.eval();
+                }
                 var after = SequenceTraining.LogLoss(network, x, y);
                 return new SequenceFineTuning(windows.Count, steps, before, after);
             }

@@ -9,7 +9,9 @@ namespace SignalEngine.Stages.SequenceRefiner;
 /// Stage 2 over TorchSharp: the shared standardisation, batching and inference of the LSTM and Transformer.
 /// Trained and fine-tuned by <see cref="SequenceRefinerTrainer"/>, read and written by
 /// <see cref="SequenceRefinerArtifacts"/>, attributed by integrated gradients. One instance serves concurrent
-/// requests: every use of the network holds its lock.
+/// requests: scoring, attribution and saving only read the network and run side by side, each on its own thread
+/// (libtorch's grad mode, inference mode and TorchSharp's dispose scopes are per thread); fine-tuning and disposal
+/// change it and wait for them to finish.
 /// </summary>
 public abstract class TorchSequenceRefiner : ISequenceRefiner
 {
@@ -24,7 +26,7 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     /// </summary>
     internal static readonly object GlobalRandom = new();
 
-    private readonly object _gate = new();
+    private readonly ReaderWriterLockSlim _gate = new();
     private readonly nn.Module<Tensor, Tensor> _network;
 
     /// <summary>
@@ -48,6 +50,9 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         Training = training;
         _scaler = scaler;
         _network = network;
+        // Eval mode is the resting state: readers share the network without switching it, and whatever trains it
+        // (training, fine-tuning) holds it exclusively and puts it back in eval mode.
+        _network.eval();
     }
 
     public ModelStamp Model { get; }
@@ -116,7 +121,10 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     /// Integrated gradients of the output logit with respect to the standardised input, from the training-mean
     /// window to this one (see <see cref="IntegratedGradients"/>).
     /// </summary>
-    public SequenceAttribution Attribute(double[][] window) => IntegratedGradients.Attribute(this, window);
+    public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows) => IntegratedGradients.Attribute(this, windows);
+
+    /// <summary>The attribution of one window (see <see cref="Attribute(IReadOnlyList{double[][]})"/>).</summary>
+    public SequenceAttribution Attribute(double[][] window) => IntegratedGradients.Attribute(this, new[] { window })[0];
 
     /// <summary>A few Adam steps on the given samples (online learning); see <see cref="SequenceRefinerTrainer.FineTune"/>.</summary>
     public SequenceFineTuning FineTune(
@@ -132,21 +140,52 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing) return;
-        lock (_gate)
+        _gate.EnterWriteLock();
+        try
         {
             if (_disposed) return;
             _disposed = true;
             _network.Dispose();
         }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
     }
 
-    /// <summary>Runs <paramref name="use"/> on the network under this instance's lock, unless it is disposed.</summary>
+    /// <summary>
+    /// Runs <paramref name="use"/> on the network alone (no reader runs meanwhile), unless it is disposed; for what
+    /// changes the network. It must leave the network in eval mode.
+    /// </summary>
     internal T UseNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use)
     {
-        lock (_gate)
+        _gate.EnterWriteLock();
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return use(_network);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on the network in eval mode alongside other readers, unless it is disposed. It must
+    /// not change the network (no train(), no weight updates): only forward passes and gradients of the input.
+    /// </summary>
+    internal T ReadNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return use(_network);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
         }
     }
 
@@ -175,11 +214,10 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         }
     }
 
-    private float[] Logits(float[] packed, int count) => UseNetwork(network =>
+    private float[] Logits(float[] packed, int count) => ReadNetwork(network =>
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        network.eval();
         return network.call(tensor(packed, [count, WindowLength, Schema.Count])).data<float>().ToArray();
     });
 

@@ -9,6 +9,13 @@ namespace SignalEngine.Stages.SequenceRefiner;
 /// then Layers encoder layers; the current bar's (last) token feeds one logit. No causal mask: every step may look
 /// at every other step of the same window, all of which is known when the signal is made.
 /// </summary>
+/// <remarks>
+/// Training runs libtorch's native encoder (with its dropout). In eval mode the same layers run from the same
+/// parameters as plain tensor operations, and the last layer only for the last token: the head reads nothing else, so
+/// the last layer's queries, attention rows and feed-forward for the other T - 1 tokens are dead work. That is about a
+/// fifth of the native encoder's arithmetic for one layer, in the forward and the backward pass integrated gradients
+/// runs, and agrees with it to float32 rounding (a test holds them together).
+/// </remarks>
 internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly long length;
@@ -17,10 +24,15 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     private readonly TransformerEncoder encoder;
     private readonly LayerNorm norm;
     private readonly Linear head;
+    private readonly long hidden;
+    private readonly long heads;
+    private readonly EncoderLayerWeights[] layers;
 
     public TransformerNetwork(int features, SequenceModelOptions options) : base(nameof(TransformerNetwork))
     {
         length = options.WindowLength;
+        hidden = options.HiddenSize;
+        heads = options.Heads;
         projection = nn.Linear(features, options.HiddenSize);
         position = nn.Embedding(options.WindowLength, options.HiddenSize);
         encoder = nn.TransformerEncoder(
@@ -29,15 +41,90 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
         norm = nn.LayerNorm(options.HiddenSize);
         head = nn.Linear(options.HiddenSize, 1);
         RegisterComponents();
+        var parameters = encoder.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        layers = Enumerable.Range(0, options.Layers).Select(i => new EncoderLayerWeights(parameters, $"layers.{i}.")).ToArray();
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => training ? NativeForward(input) : EvalForward(input);
+
+    /// <summary>The native encoder's output, in either mode (the eval-mode forward is held to it).</summary>
+    internal Tensor NativeForward(Tensor input)
+    {
+        // The native encoder layer takes (step, batch, hidden).
+        var encoded = encoder.call(Tokens(input).transpose(0, 1));
+        return head.call(norm.call(encoded[-1])).squeeze(-1);
+    }
+
+    private Tensor Tokens(Tensor input)
     {
         var steps = arange(length, dtype: ScalarType.Int64, device: input.device);
-        var tokens = projection.call(input) + position.call(steps).unsqueeze(0);
-        // The native encoder layer takes (step, batch, hidden).
-        var encoded = encoder.call(tokens.transpose(0, 1));
-        return head.call(norm.call(encoded[-1])).squeeze(-1);
+        return projection.call(input) + position.call(steps).unsqueeze(0);
+    }
+
+    /// <summary>Post-norm encoder layers as libtorch computes them without dropout; the last one for the last token only.</summary>
+    private Tensor EvalForward(Tensor input)
+    {
+        var tokens = Tokens(input);
+        for (var i = 0; i < layers.Length; i++) tokens = EncoderLayer(tokens, layers[i], lastTokenOnly: i == layers.Length - 1);
+        return head.call(norm.call(tokens.squeeze(1))).squeeze(-1);
+    }
+
+    private Tensor EncoderLayer(Tensor tokens, EncoderLayerWeights w, bool lastTokenOnly)
+    {
+        var batch = tokens.shape[0];
+        var size = hidden / heads;
+        var queryTokens = lastTokenOnly ? tokens.narrow(1, length - 1, 1) : tokens;
+        var queries = queryTokens.shape[1];
+        // libtorch packs the query, key and value projections in one parameter, in that order.
+        var q = nn.functional.linear(queryTokens, w.InProjection[..(int)hidden], w.InBias[..(int)hidden]) * (1.0 / Math.Sqrt(size));
+        var keysValues = nn.functional.linear(tokens, w.InProjection[(int)hidden..], w.InBias[(int)hidden..]);
+        var k = keysValues[.., .., ..(int)hidden].reshape(batch, length, heads, size).transpose(1, 2);
+        var v = keysValues[.., .., (int)hidden..].reshape(batch, length, heads, size).transpose(1, 2);
+        var attention = matmul(q.reshape(batch, queries, heads, size).transpose(1, 2), k.transpose(-2, -1)).softmax(-1);
+        var attended = matmul(attention, v).transpose(1, 2).reshape(batch, queries, hidden);
+        var h = nn.functional.layer_norm(
+            queryTokens + nn.functional.linear(attended, w.Output, w.OutputBias), [hidden], w.Norm1, w.Norm1Bias, LayerNormEpsilon);
+        var feedForward = nn.functional.linear(nn.functional.relu(nn.functional.linear(h, w.Linear1, w.Linear1Bias)), w.Linear2, w.Linear2Bias);
+        return nn.functional.layer_norm(h + feedForward, [hidden], w.Norm2, w.Norm2Bias, LayerNormEpsilon);
+    }
+
+    /// <summary>libtorch's default for the encoder layer's norms.</summary>
+    private const double LayerNormEpsilon = 1e-5;
+
+    /// <summary>One native encoder layer's parameters, by their libtorch names.</summary>
+    private sealed class EncoderLayerWeights
+    {
+        public EncoderLayerWeights(Dictionary<string, Tensor> parameters, string prefix)
+        {
+            // The parameters themselves (weights are loaded and snapshots restored into them in place), kept out of
+            // any dispose scope the network happens to be built in.
+            Tensor P(string name) => parameters[prefix + name].DetachFromDisposeScope();
+            InProjection = P("self_attn.in_proj_weight");
+            InBias = P("self_attn.in_proj_bias");
+            Output = P("self_attn.out_proj.weight");
+            OutputBias = P("self_attn.out_proj.bias");
+            Linear1 = P("linear1.weight");
+            Linear1Bias = P("linear1.bias");
+            Linear2 = P("linear2.weight");
+            Linear2Bias = P("linear2.bias");
+            Norm1 = P("norm1.weight");
+            Norm1Bias = P("norm1.bias");
+            Norm2 = P("norm2.weight");
+            Norm2Bias = P("norm2.bias");
+        }
+
+        public Tensor InProjection { get; }
+        public Tensor InBias { get; }
+        public Tensor Output { get; }
+        public Tensor OutputBias { get; }
+        public Tensor Linear1 { get; }
+        public Tensor Linear1Bias { get; }
+        public Tensor Linear2 { get; }
+        public Tensor Linear2Bias { get; }
+        public Tensor Norm1 { get; }
+        public Tensor Norm1Bias { get; }
+        public Tensor Norm2 { get; }
+        public Tensor Norm2Bias { get; }
     }
 
     protected override void Dispose(bool disposing)

@@ -62,20 +62,32 @@ internal sealed class BoostedEnsemble
         return score + Bias;
     }
 
-    /// <summary>Adds the raw score's Shapley values to <paramref name="phi"/>; the path buffer fits <see cref="MaxDepth"/>.</summary>
-    public void AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
+    /// <summary>
+    /// Adds the raw score's Shapley values to <paramref name="phi"/> and returns the raw score, read from the same
+    /// cells (each cell of a tree's threshold grid lies in one leaf): one pass over the trees, the score bit for bit
+    /// <see cref="RawScore"/>'s. The path buffer fits <see cref="MaxDepth"/>.
+    /// </summary>
+    public double AccumulateShap(ReadOnlySpan<float> features, Span<double> phi, Span<TreeShap.PathElement> path)
     {
         var exact = tables.Value;
         // Find every tree's cell first: the table reads that follow are then independent of each other, so the
         // processor overlaps their cache misses instead of waiting on one at a time.
         Span<int> cells = exact.Length <= 1024 ? stackalloc int[exact.Length] : new int[exact.Length];
         for (var t = 0; t < exact.Length; t++) cells[t] = exact[t].Grid?.CellOf(features) ?? -1;
+        var score = 0.0;
         for (var t = 0; t < exact.Length; t++)
         {
-            if (exact[t].Grid is { } grid) grid.AddCell(cells[t], phi);
-            else if (exact[t].Leaves is { } leaves) leaves.Accumulate(features, phi);
+            if (exact[t].Grid is { } grid)
+            {
+                grid.AddCell(cells[t], phi);
+                score += grid.LeafValueOf(cells[t]);
+                continue;
+            }
+            if (exact[t].Leaves is { } leaves) leaves.Accumulate(features, phi);
             else TreeShap.Accumulate(Trees[t], features, phi, path);
+            score += Trees[t].Predict(features);
         }
+        return score + Bias;
     }
 
     /// <summary>Builds the SHAP tables now rather than on the first explanation.</summary>

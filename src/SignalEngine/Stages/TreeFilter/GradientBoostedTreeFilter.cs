@@ -56,14 +56,36 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
     {
         var row = features.Length <= StackFeatureLimit ? stackalloc float[features.Length] : new float[features.Length];
         ToFloatRow(features, row);
+        Span<double> raw = stackalloc double[ensembles.Length];
+        for (var e = 0; e < ensembles.Length; e++) raw[e] = ensembles[e].RawScore(row);
+        return Result(features, raw);
+    }
+
+    public TreeExplanation Explain(ReadOnlySpan<double> features)
+    {
+        var row = Schema.Count <= StackFeatureLimit ? stackalloc float[Schema.Count] : new float[Schema.Count];
+        ToFloatRow(features, row);
+        return explainer.Explain(features, row);
+    }
+
+    /// <summary>The explanation's pass over the trees also yields each ensemble's raw score: the result costs no second walk.</summary>
+    public ExplainedTreeResult EvaluateAndExplain(ReadOnlySpan<double> features)
+    {
+        var explanation = Explain(features);
+        Span<double> raw = stackalloc double[ensembles.Length];
+        for (var e = 0; e < ensembles.Length; e++) raw[e] = explanation.Models[e].RawScore;
+        return new ExplainedTreeResult(Result(features, raw), explanation);
+    }
+
+    private TreeFilterResult Result(ReadOnlySpan<double> features, ReadOnlySpan<double> raw)
+    {
         var models = new TreeModelScore[ensembles.Length];
         var score = 0.0;
         for (var e = 0; e < ensembles.Length; e++)
         {
-            var raw = ensembles[e].RawScore(row);
-            var logOdds = ensembles[e].Calibration.LogOdds(raw);
+            var logOdds = ensembles[e].Calibration.LogOdds(raw[e]);
             score += logOdds;
-            models[e] = new TreeModelScore(ensembles[e].Name, raw, PlattScaling.Sigmoid(logOdds));
+            models[e] = new TreeModelScore(ensembles[e].Name, raw[e], PlattScaling.Sigmoid(logOdds));
         }
         score /= ensembles.Length;
         var probability = PlattScaling.Sigmoid(score);
@@ -79,13 +101,6 @@ public sealed class GradientBoostedTreeFilter : ITreeFilter
         }
         var underThreshold = probability < options.Threshold;
         return new TreeFilterResult(probability, score, hits.Count == 0 && !underThreshold, Reason(hits, underThreshold, probability), hits, models);
-    }
-
-    public TreeExplanation Explain(ReadOnlySpan<double> features)
-    {
-        var row = Schema.Count <= StackFeatureLimit ? stackalloc float[Schema.Count] : new float[Schema.Count];
-        ToFloatRow(features, row);
-        return explainer.Explain(features, row);
     }
 
     /// <summary>Each feature's share of the total split gain, averaged over the ensembles; shares sum to 1.</summary>

@@ -13,7 +13,19 @@ public interface ITreeFilter
 
     /// <summary>Exact path-dependent TreeSHAP of the combined score: BaseValue + sum(contributions) = Score.</summary>
     TreeExplanation Explain(ReadOnlySpan<double> features);
+
+    /// <summary>
+    /// <see cref="Evaluate"/> and <see cref="Explain"/> of one row, the same result and explanation; an implementation
+    /// that can read both from one pass over its model should (the served pipeline explains every item).
+    /// </summary>
+    ExplainedTreeResult EvaluateAndExplain(ReadOnlySpan<double> features) => new(Evaluate(features), Explain(features));
+
+    /// <summary>Each feature's share of the ensembles' split gain, in schema order: the cheapest global importance.</summary>
+    IReadOnlyList<FeatureImportance> SplitGainImportance();
 }
+
+/// <summary>A stage-1 result and its explanation, from one call.</summary>
+public sealed record ExplainedTreeResult(TreeFilterResult Result, TreeExplanation Explanation);
 
 /// <summary>Stage 1 output for one item.</summary>
 /// <param name="ProbabilityActionable">Calibrated P(BUY or SELL), the logistic function of <paramref name="Score"/>.</param>

@@ -27,7 +27,10 @@ internal sealed class TreeFilterExplainer
     /// <summary>The combined score's expectation under the training cover distribution.</summary>
     public double BaseValue { get; }
 
-    /// <summary>Exact TreeSHAP of the row; <paramref name="row"/> is <paramref name="features"/> in float, as the trees read it.</summary>
+    /// <summary>
+    /// Exact TreeSHAP of the row, with each ensemble's raw score from the same pass over its trees;
+    /// <paramref name="row"/> is <paramref name="features"/> in float, as the trees read it.
+    /// </summary>
     public TreeExplanation Explain(ReadOnlySpan<double> features, ReadOnlySpan<float> row)
     {
         var featureCount = schema.Count;
@@ -41,8 +44,7 @@ internal sealed class TreeFilterExplainer
             {
                 var ensemble = ensembles[e];
                 var phi = new double[featureCount];
-                ensemble.AccumulateShap(row, phi, path);
-                var raw = ensemble.RawScore(row);
+                var raw = ensemble.AccumulateShap(row, phi, path);
                 score += ensemble.Calibration.LogOdds(raw);
                 // Calibration is affine, so the calibrated contributions are the raw ones times the slope.
                 var slope = ensemble.Calibration.Slope / ensembles.Length;

@@ -5,6 +5,9 @@ namespace SignalEngine.Stages.TreeFilter;
 /// <summary>Stage 1 hyperparameters, shared by the LightGBM and FastTree ensembles, and its filter rules.</summary>
 public sealed record TreeFilterOptions
 {
+    /// <summary>The stage-1 kind, by its catalog name; a manifest written before the name was recorded reads this default.</summary>
+    public string Model { get; init; } = GradientBoostedTreeFilter.ModelName;
+
     [Range(1, 5000)] public int NumberOfTrees { get; init; } = 100;
     [Range(2, 1024)] public int NumberOfLeaves { get; init; } = 16;
     [Range(1e-4, 1.0)] public double LearningRate { get; init; } = 0.05;

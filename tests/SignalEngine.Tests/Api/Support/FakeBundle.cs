@@ -31,7 +31,7 @@ public static class FakeBundle
             WindowLength = WindowLength,
             Labels = new LabelConfig(),
             Hyperparameters = new TrainingOptions(),
-            Metrics = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precision"] = double.NaN } },
+            Metrics = BundleMetrics.FromTable(new Dictionary<string, IReadOnlyDictionary<string, double>> { ["pipeline"] = new Dictionary<string, double> { ["logLoss"] = 0.9, ["precisionBuy"] = double.NaN } }),
             Artifacts = [],
         },
         new Tree(),
@@ -62,6 +62,9 @@ public static class FakeBundle
             return new TreeExplanation(0, Score(features), contributions, []);
         }
 
+        public IReadOnlyList<FeatureImportance> SplitGainImportance() =>
+            [new("ret_1", 0.4), new("rsi_14", 0.3), new("macd", 0.3), new("rvol_20", 0)];
+
         private static double Score(ReadOnlySpan<double> f) => f[0] + f[1] / 100 + f[2];
     }
 
@@ -75,8 +78,8 @@ public static class FakeBundle
                 ? new SequenceRefinerResult("fake-lstm", null, "abstained: needs 2 history rows")
                 : new SequenceRefinerResult("fake-lstm", 0.7, null)).ToArray();
 
-        public SequenceAttribution Attribute(double[][] window) => new(
-            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15, 0], 0);
+        public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows) => windows.Select(window => new SequenceAttribution(
+            "fake-lstm", "zeros", 0.85, 0, Schema, window.Select(r => r.ToArray()).ToArray(), [0.5, 0.2, 0.15, 0], 0, 1, 0.001)).ToArray();
 
         public void Dispose() { }
     }

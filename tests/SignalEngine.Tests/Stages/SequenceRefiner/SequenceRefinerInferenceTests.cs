@@ -1,4 +1,6 @@
 using SignalEngine.Stages.SequenceRefiner;
+using SignalEngine.Stages.SequenceRefiner.Attribution;
+using static TorchSharp.torch;
 
 namespace SignalEngine.Tests.Stages.SequenceRefiner;
 
@@ -78,6 +80,64 @@ public sealed class SequenceRefinerInferenceTests(TrainedSequenceModels models)
         for (var i = 0; i < batches.Length; i++)
         {
             foreach (var result in concurrent[i]) result.Should().Equal(sequential[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TheTransformersEvalForwardAgreesWithTheNativeEncoder(int layers)
+    {
+        // One layer: the trained model; two: untrained weights, where the first layer runs for every token.
+        TorchSequenceRefiner? untrained = null;
+        if (layers > 1)
+        {
+            // Its weights come from libtorch's one generator: not while another test trains from a seed.
+            lock (TorchSequenceRefiner.GlobalRandom)
+            {
+                untrained = TorchSequenceRefiner.Create(
+                    "transformer", "test", SyntheticSequences.Options with { Layers = layers }, SyntheticSequences.Schema,
+                    new WindowScaler(new double[4], [1, 1, 1, 1]), training: null);
+            }
+        }
+        using var owned = untrained;
+        var refiner = untrained ?? models.Transformer;
+        var network = (TransformerNetwork)refiner.Network;
+        var (windows, _) = SyntheticSequences.Sample(50, seed: 31);
+        using var scope = NewDisposeScope();
+        using var mode = no_grad();
+        var x = tensor(refiner.Scaler.Transform(windows, SyntheticSequences.Length), [50, SyntheticSequences.Length, 4]);
+
+        var eval = network.call(x).data<float>().ToArray();
+        var native = network.NativeForward(x).data<float>().ToArray();
+
+        network.training.Should().BeFalse("eval mode is the network's resting state");
+        eval.Zip(native).Should().OnlyContain(p => Math.Abs(p.First - p.Second) <= 1e-5f * Math.Max(1, Math.Abs(p.Second)));
+    }
+
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("transformer")]
+    public void ABatchIsAttributedInOneCallEachWithinItsStatedTolerance(string kind)
+    {
+        var refiner = models.Get(kind);
+        var (windows, _) = SyntheticSequences.Sample(40, seed: 17);
+
+        var batch = refiner.Attribute(windows);
+        var again = refiner.Attribute(windows);
+
+        batch.Should().HaveCount(windows.Length);
+        for (var i = 0; i < windows.Length; i++)
+        {
+            var a = batch[i];
+            var change = a.Output - a.BaselineOutput;
+            a.Tolerance.Should().BeApproximately(IntegratedGradients.RelativeTolerance * Math.Abs(change) + IntegratedGradients.AbsoluteTolerance, 1e-15);
+            a.CompletenessGap.Should().BeLessThanOrEqualTo(a.Tolerance);
+            a.Steps.Should().BeInRange(IntegratedGradients.InitialSteps, IntegratedGradients.MaxSteps);
+            a.BaselineOutput.Should().Be(batch[0].BaselineOutput, "every window shares the one baseline");
+            var probability = refiner.Refine([windows[i]])[0].ProbabilityUp!.Value;
+            a.Output.Should().BeApproximately(Math.Log(probability / (1 - probability)), 1e-4);
+            again[i].Attributions.Should().BeEquivalentTo(a.Attributions, o => o.WithStrictOrdering(), "the same batch gives the same numbers");
         }
     }
 }

@@ -120,6 +120,39 @@ public sealed class GradientBoostedTreeFilterTests(TrainedTreeFilterFixture trai
         }
     }
 
+    [Theory]
+    [InlineData(BoostedEnsemble.DefaultTreeTableLimit, BoostedEnsemble.DefaultEnsembleTableLimit)]
+    [InlineData(0, 0L)]
+    [InlineData(1 << 16, 20_000L)]
+    public void TheExplanationsPassYieldsTheRawScoreBitForBit(int treeTableLimit, long ensembleTableLimit)
+    {
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        foreach (var ensemble in Filter.Ensembles)
+        {
+            var budgeted = new BoostedEnsemble(ensemble.Name, ensemble.Trees, ensemble.Bias, ensemble.Calibration, treeTableLimit, ensembleTableLimit);
+            var path = new TreeShap.PathElement[TreeShap.PathBufferLength(ensemble.MaxDepth)];
+            for (var i = 0; i < 200; i++)
+            {
+                var row = ToFloat(trained.TestRows[i % trained.TestRows.Length]);
+                if (i % 4 == 3) row[i % row.Length] = specials[i % specials.Length];
+                var phi = new double[row.Length];
+                budgeted.AccumulateShap(row, phi, path).Should().Be(ensemble.RawScore(row), $"{ensemble.Name} row {i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EvaluateAndExplainInOnePassGivesWhatEvaluateAndExplainGive()
+    {
+        foreach (var row in trained.TestRows.Take(100))
+        {
+            var both = Filter.EvaluateAndExplain(row);
+
+            both.Result.Should().BeEquivalentTo(Filter.Evaluate(row), o => o.WithStrictOrdering());
+            both.Explanation.Should().BeEquivalentTo(Filter.Explain(row), o => o.WithStrictOrdering());
+        }
+    }
+
     [Fact]
     public void ExplanationContributionsSumToTheScoreOnEveryRow()
     {

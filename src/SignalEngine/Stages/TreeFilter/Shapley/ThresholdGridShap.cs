@@ -12,13 +12,15 @@ internal sealed class ThresholdGridShap
     private readonly float[][] thresholds;
     private readonly int[] strides;
     private readonly double[] values;
+    private readonly double[] leafValues;
 
-    private ThresholdGridShap(int[] features, float[][] thresholds, int[] strides, double[] values)
+    private ThresholdGridShap(int[] features, float[][] thresholds, int[] strides, double[] values, double[] leafValues)
     {
         this.features = features;
         this.thresholds = thresholds;
         this.strides = strides;
         this.values = values;
+        this.leafValues = leafValues;
     }
 
     public int Entries => values.Length;
@@ -42,6 +44,7 @@ internal sealed class ThresholdGridShap
         }
 
         var values = new double[cells * features.Length];
+        var leafValues = new double[cells];
         var row = new float[featureCount];
         var phi = new double[featureCount];
         var path = new TreeShap.PathElement[TreeShap.PathBufferLength(tree.Depth)];
@@ -53,12 +56,13 @@ internal sealed class ThresholdGridShap
                 var c = cell / strides[k] % (thresholds[k].Length + 1);
                 row[features[k]] = c < thresholds[k].Length ? thresholds[k][c] : MathF.BitIncrement(thresholds[k][^1]);
             }
+            leafValues[cell] = tree.Predict(row);
             Array.Clear(phi);
             if (leaves is not null) leaves.Accumulate(row, phi);
             else TreeShap.Accumulate(tree, row, phi, path);
             for (var k = 0; k < features.Length; k++) values[cell * features.Length + k] = phi[features[k]];
         }
-        return new ThresholdGridShap(features, thresholds, strides, values);
+        return new ThresholdGridShap(features, thresholds, strides, values, leafValues);
     }
 
     public void Accumulate(ReadOnlySpan<float> row, Span<double> phi) => AddCell(CellOf(row), phi);
@@ -78,6 +82,9 @@ internal sealed class ThresholdGridShap
         }
         return cell;
     }
+
+    /// <summary>The tree's output for every row in the cell: the cell lies in one leaf.</summary>
+    public double LeafValueOf(int cell) => leafValues[cell];
 
     public void AddCell(int cell, Span<double> phi)
     {

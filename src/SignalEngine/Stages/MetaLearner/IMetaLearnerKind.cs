@@ -1,0 +1,48 @@
+using SignalEngine.Labels;
+
+namespace SignalEngine.Stages.MetaLearner;
+
+/// <summary>
+/// One kind of stage-3 model: how it is fitted on out-of-fold stage outputs, updated online, loaded and saved. Bundles
+/// name their kind in the manifest (<see cref="MetaLearnerOptions.Model"/>) and the stage catalog finds it by that name.
+/// </summary>
+public interface IMetaLearnerKind
+{
+    /// <summary>The name the manifest records, and the <see cref="ModelStamp.Name"/> of the models it makes.</summary>
+    string Name { get; }
+
+    /// <param name="sequenceModels">Sequence model names in the bundle's order, matching <see cref="MetaInput.SequenceProbabilities"/>.</param>
+    IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version);
+
+    /// <summary>The model after learning from new items only (what it already knows is kept, not relearned).</summary>
+    IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version);
+
+    IMetaLearner Load(string path, string version);
+
+    void Save(IMetaLearner model, string path);
+}
+
+/// <summary>Bayesian stacking: multinomial logistic regression with a Gaussian prior, a Laplace posterior and a forecast pool.</summary>
+public sealed class BayesianStackingKind : IMetaLearnerKind
+{
+    public static BayesianStackingKind Instance { get; } = new();
+
+    private BayesianStackingKind()
+    {
+    }
+
+    public string Name => BayesianStackingMetaLearner.ModelName;
+
+    public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version) =>
+        BayesianStackingMetaLearner.Fit(inputs, labels, sequenceModels, options, version);
+
+    public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) =>
+        Own(current).Update(inputs, labels, version);
+
+    public IMetaLearner Load(string path, string version) => BayesianStackingMetaLearner.Load(path, version);
+
+    public void Save(IMetaLearner model, string path) => Own(model).Save(path);
+
+    private BayesianStackingMetaLearner Own(IMetaLearner model) => model as BayesianStackingMetaLearner
+        ?? throw new ArgumentException($"a {Name} model is needed, not {model.Model.Name}", nameof(model));
+}
