@@ -12,7 +12,6 @@ using SignalEngine.Api.Storage;
 
 // The container's HEALTHCHECK: a readiness probe of the running service, no host of its own.
 if (HealthProbe.IsRequested(args)) return HealthProbe.Run(args);
-NativeHeap.LimitArenas(); // before the threads that allocate natively start: resident memory stays flat
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddDefaultsFromBinaries();
