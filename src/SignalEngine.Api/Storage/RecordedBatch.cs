@@ -30,22 +30,43 @@ public sealed class RecordedBatch
     /// <summary>The inputs as stored and audited: Brotli-compressed JSON.</summary>
     public byte[] EncodedInputs { get; }
 
-    /// <summary>A batch of records that each carry their own input (schema 1's shape, a FeatureBatchItem as JSON).</summary>
+    /// <summary>
+    /// A batch of records that each carry their own input (schema 1's shape, a FeatureBatchItem as JSON). Records whose
+    /// inputs are not all such items (a caller's own JSON) are kept verbatim, as schema 1 kept every row.
+    /// </summary>
     public static RecordedBatch Of(IReadOnlyList<SignalRecord> records)
     {
-        var items = records.Select(r => JsonSerializer.Deserialize<FeatureBatchItem>(r.InputJson, ApiDefaults.Json)
-            ?? throw new ArgumentException($"signal {r.Id} has no input")).ToArray();
-        var schema = new Features.FeatureSchema(items.FirstOrDefault()?.Features.Keys.ToArray() ?? []);
-        var inputs = BatchInputs.Of(items.Select(i => i.ToInput(schema)).ToArray(), schema);
+        var items = records.Select(r => TryItem(r.InputJson)).ToArray();
+        var names = items.FirstOrDefault()?.Features.Keys.ToArray() ?? [];
+        var schema = new Features.FeatureSchema(names);
         var created = records.Count > 0 ? records[0].Created : DateTimeOffset.UtcNow;
+        if (items.Any(i => i is null || !i.Features.Keys.SequenceEqual(names) || (i.History ?? []).Any(h => !h.Keys.SequenceEqual(names))))
+        {
+            return new RecordedBatch(Guid.CreateVersion7(), created, BatchInputs.Of([], schema),
+                records.Select(r => new RecordedSignal(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, [], "", -1, r.Created, r)).ToArray());
+        }
+        var inputs = BatchInputs.Of(items.Select(i => i!.ToInput(schema)).ToArray(), schema);
         return new RecordedBatch(Guid.CreateVersion7(), created, inputs,
             records.Select((r, i) => RecordedSignal.Of(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, r.ExplanationJson, i) with { Created = r.Created }).ToArray());
+    }
+
+    private static FeatureBatchItem? TryItem(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FeatureBatchItem>(json, ApiDefaults.Json) is { Instrument: not null, Features: not null } item ? item : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Signal <paramref name="index"/> of the batch as it reads back from the store.</summary>
     public SignalRecord Record(int index)
     {
         var signal = Signals[index];
+        if (signal.Verbatim is { } verbatim) return verbatim;
         return new SignalRecord(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion, signal.Created ?? Created,
             signal.SignalJson, Encoding.UTF8.GetString(Compression.Decompress(signal.Explanation)), Inputs.ItemJson(signal.Item));
     }
@@ -56,6 +77,7 @@ public sealed class RecordedBatch
 /// explanation compressed, the explanation's SHA-256 (what the audit keeps of it), and its item in the batch's inputs.
 /// </summary>
 /// <param name="Created">When it was stored, where it differs from its batch's time (records saved together that were made apart).</param>
+/// <param name="Verbatim">A record kept as schema 1 kept rows (explanation and input as text on the row), for a caller whose inputs are not request items.</param>
 public sealed record RecordedSignal(
     Guid Id,
     string Instrument,
@@ -66,7 +88,8 @@ public sealed record RecordedSignal(
     byte[] Explanation,
     string ExplanationSha256,
     int Item,
-    DateTimeOffset? Created = null)
+    DateTimeOffset? Created = null,
+    SignalRecord? Verbatim = null)
 {
     public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, string explanationJson, int item)
     {

@@ -106,11 +106,12 @@ internal static class SignalRow
             parameters[4].Value = signal.ModelVersion;
             parameters[5].Value = signal.Created is { } own ? Format(own) : created;
             parameters[6].Value = signal.SignalJson;
-            parameters[7].Value = "";
-            parameters[8].Value = "";
-            parameters[9].Value = signal.Explanation;
-            parameters[10].Value = batchId;
-            parameters[11].Value = signal.Item;
+            // A verbatim record is a schema-1 row: its explanation and input as text, no batch.
+            parameters[7].Value = signal.Verbatim?.ExplanationJson ?? "";
+            parameters[8].Value = signal.Verbatim?.InputJson ?? "";
+            parameters[9].Value = signal.Verbatim is null ? signal.Explanation : DBNull.Value;
+            parameters[10].Value = signal.Verbatim is null ? batchId : DBNull.Value;
+            parameters[11].Value = signal.Verbatim is null ? signal.Item : DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
