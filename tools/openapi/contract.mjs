@@ -25,7 +25,9 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
 function documented(op, signalId) {
   const parameters = op.operation.parameters ?? [];
   const value = (p) => JSON.parse(JSON.stringify(p.example ?? null).replaceAll(exampleId, signalId));
-  const body = op.operation.requestBody?.content?.['application/json']?.example;
+  // One example, or named ones (POST /signals documents its item and series forms): the first of them.
+  const media = op.operation.requestBody?.content?.['application/json'];
+  const body = media?.example ?? Object.values(media?.examples ?? {})[0]?.value;
   return {
     path: Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, value(p)])),
     query: Object.fromEntries(parameters.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => [p.name, value(p)])),

@@ -8,8 +8,11 @@ namespace SignalEngine.Api.Audit;
 /// </summary>
 public interface IAuditLog
 {
-    /// <summary>Writes one "signal.issued" event per record, in order; throws <see cref="AuditWriteException"/> on any failure.</summary>
-    void SignalsIssued(IReadOnlyList<SignalRecord> records, AuditContext context);
+    /// <summary>
+    /// Writes one "signal.issued" event per signal, in order, each referring to its item in the batch's inputs, which
+    /// the first event carries once; throws <see cref="AuditWriteException"/> on any failure.
+    /// </summary>
+    void SignalsIssued(RecordedBatch batch, AuditContext context);
 
     /// <summary>
     /// Compensates issued events whose signals were then not stored (the store's commit failed): one "signal.voided"

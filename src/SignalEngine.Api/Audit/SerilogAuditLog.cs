@@ -10,8 +10,11 @@ namespace SignalEngine.Api.Audit;
 
 /// <summary>
 /// The audit trail as a dedicated Serilog logger, separate from the application log, in audit mode (AuditTo) over
-/// <see cref="AuditFileSink"/>: one compact-JSON event per signal with its id, the request and trace ids, the model
-/// version, and the signal, explanation and inputs as structured properties (the same JSON the store holds).
+/// <see cref="AuditFileSink"/>, in compact JSON: per signal one "signal.issued" event with its id, the request and trace
+/// ids, the model version, the signal as answered (structured), its item in its batch's inputs, and the SHA-256 of its
+/// explanation; the batch's first event also carries the batch's inputs, once (BatchInputs: <see cref="BatchInputs"/>
+/// as Brotli-compressed JSON, base64). That is enough to re-derive the signal and its explanation from the audit alone:
+/// replaying the items through the model version gives the same signal, and an explanation with that hash.
 /// </summary>
 public sealed class SerilogAuditLog : IAuditLog, IDisposable
 {
@@ -26,27 +29,43 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
 
     public SerilogAuditLog(string pathTemplate)
     {
-        _sink = new AuditFileSink(pathTemplate, new CompactJsonFormatter());
+        _sink = new AuditFileSink(pathTemplate, new CompactJsonFormatter(new RawJsonFormatter()));
         _logger = new LoggerConfiguration().MinimumLevel.Verbose().AuditTo.Sink(_sink).CreateLogger();
     }
 
     public string PathFor(DateTimeOffset time) => _sink.PathFor(time);
 
-    public void SignalsIssued(IReadOnlyList<SignalRecord> records, AuditContext context)
+    public void SignalsIssued(RecordedBatch batch, AuditContext context)
     {
-        foreach (var record in records)
+        var batchId = new ScalarValue(batch.Id.ToString("D"));
+        for (var i = 0; i < batch.Signals.Count; i++)
         {
-            Write(Issued, context, record.Id,
-                new LogEventProperty("Event", new ScalarValue("signal.issued")),
-                new LogEventProperty("Action", new ScalarValue(record.Action.ToString().ToLowerInvariant())),
-                new LogEventProperty("Instrument", new ScalarValue(record.Instrument)),
-                new LogEventProperty("ModelVersion", new ScalarValue(record.ModelVersion)),
-                new LogEventProperty("Signal", FromJson(record.SignalJson)),
-                new LogEventProperty("Explanation", FromJson(record.ExplanationJson)),
-                new LogEventProperty("Input", FromJson(record.InputJson)));
+            var signal = batch.Signals[i];
+            LogEventProperty[] properties =
+            [
+                new("Event", new ScalarValue("signal.issued")),
+                new("Action", new ScalarValue(signal.Action.ToString().ToLowerInvariant())),
+                new("Instrument", new ScalarValue(signal.Instrument)),
+                new("ModelVersion", new ScalarValue(signal.ModelVersion)),
+                new("Signal", new RawJson(signal.SignalJson)),
+                new("Input", new StructureValue([new("batchId", batchId), new("item", new ScalarValue(signal.Item))])),
+                new("ExplanationSha256", new ScalarValue(signal.ExplanationSha256)),
+            ];
+            // The batch's inputs once, on its first signal's event; every event names its item in them.
+            Write(Issued, context, signal.Id, i > 0 ? properties : [.. properties, new("BatchInputs", new StructureValue(
+            [
+                new("batchId", batchId),
+                new("items", new ScalarValue(batch.Inputs.Count)),
+                new("rows", new ScalarValue(batch.Inputs.RowCount)),
+                new("encoding", new ScalarValue(InputsEncoding)),
+                new("data", new ScalarValue(Convert.ToBase64String(batch.EncodedInputs))),
+            ]))]);
         }
         Sync();
     }
+
+    /// <summary>What an event's BatchInputs.data holds: base64 of Brotli-compressed JSON (<see cref="BatchInputs.Decode"/>).</summary>
+    public const string InputsEncoding = "base64 brotli json";
 
     public void SignalsVoided(IReadOnlyList<Guid> ids, string reason, AuditContext context)
     {
@@ -147,4 +166,26 @@ public sealed class SerilogAuditLog : IAuditLog, IDisposable
         JsonValueKind.False => new ScalarValue(false),
         _ => new ScalarValue(null),
     };
+}
+
+/// <summary>
+/// JSON this service serialised itself (a signal as answered), nested into an audit event as it is rather than parsed
+/// into Serilog structures and written back: the same JSON, without the work of a round trip per signal.
+/// </summary>
+internal sealed class RawJson(string json) : LogEventPropertyValue
+{
+    public string Json { get; } = json;
+
+    public override void Render(TextWriter output, string? format = null, IFormatProvider? formatProvider = null) => output.Write(Json);
+}
+
+/// <summary>Serilog's JSON value formatter, writing <see cref="RawJson"/> values as they are.</summary>
+internal sealed class RawJsonFormatter() : Serilog.Formatting.Json.JsonValueFormatter(typeTagName: "$type")
+{
+    protected override bool VisitUnsupportedValue(TextWriter state, LogEventPropertyValue value)
+    {
+        if (value is not RawJson raw) return base.VisitUnsupportedValue(state, value);
+        state.Write(raw.Json);
+        return false;
+    }
 }

@@ -3,8 +3,23 @@ using SignalEngine.Pipeline;
 
 namespace SignalEngine.Api.Input;
 
-/// <summary>The body of POST /signals (documentation and stored-input shape; the handler parses it by hand).</summary>
-public sealed record FeatureBatch(IReadOnlyList<FeatureBatchItem> Items);
+/// <summary>
+/// The body of POST /signals (documentation and stored-input shape; the handler parses it by hand): either items, each
+/// with its own history, or series, per instrument, whose history is sent once.
+/// </summary>
+/// <param name="Items">The item form: one signal per item, in item order.</param>
+/// <param name="Series">The series form: one signal for each of the last <c>last</c> rows of each series, series by series, oldest first.</param>
+public sealed record FeatureBatch(IReadOnlyList<FeatureBatchItem>? Items, IReadOnlyList<FeatureSeries>? Series = null);
+
+/// <summary>One instrument's bars, oldest first, sent once: each of the last <paramref name="Last"/> rows gets a signal, with the rows before it as its history.</summary>
+/// <param name="Last">How many of the latest rows to signal (1 to the number of rows); the earlier rows are history only.</param>
+/// <param name="Rows">The bars, oldest first, timestamps strictly increasing.</param>
+public sealed record FeatureSeries(string Instrument, int Last, IReadOnlyList<FeatureSeriesRow> Rows);
+
+/// <summary>One bar of a series.</summary>
+/// <param name="Features">Every feature of the model's schema (GET /models/current), by name, finite numbers.</param>
+/// <param name="Context">Regime and liquidity, used for a signalled row; what is left out is derived from the features.</param>
+public sealed record FeatureSeriesRow(DateTimeOffset Timestamp, IReadOnlyDictionary<string, double> Features, MarketContext? Context);
 
 /// <summary>One bar to make a signal for.</summary>
 /// <param name="Features">Every feature of the model's schema (GET /models/current), by name, finite numbers.</param>

@@ -6,15 +6,20 @@ using SignalEngine.Pipeline;
 
 namespace SignalEngine.Api.Input;
 
-/// <summary>A parsed feature batch: the items in order, or every problem found keyed by the field ("items[3].features.rsi_14").</summary>
-public sealed record FeatureBatchParse(IReadOnlyList<SignalInput> Items, IDictionary<string, string[]>? Errors)
+/// <summary>
+/// A parsed feature batch: the items in signal order, each with the request path that names it ("items[3]" or
+/// "series[0].rows[40]"), or every problem found keyed by the field ("items[3].features.rsi_14").
+/// </summary>
+public sealed record FeatureBatchParse(IReadOnlyList<SignalInput> Items, IReadOnlyList<string> Paths, IDictionary<string, string[]>? Errors)
 {
     public bool IsValid => Errors is null;
 }
 
 /// <summary>
 /// Parses and validates a POST /signals body against the served schema by hand, rather than by model binding, so
-/// every problem can name the item, the row and the field, and no bad input ever reaches a stage.
+/// every problem can name the item (or the series and row), the row and the field, and no bad input ever reaches a
+/// stage. Two forms: "items", each with its own history; or "series", per instrument rows oldest first sent once,
+/// with the number of latest rows to signal ("last"), each signalled row taking the rows before it as its history.
 /// </summary>
 public static class FeatureBatchReader
 {
@@ -25,10 +30,12 @@ public static class FeatureBatchReader
     public const string NotFinite = "must be a finite number";
     public const string NotANumber = "must be a number";
     public const string NotATimestamp = "must be an ISO-8601 timestamp, e.g. 2024-01-02T15:30:00Z";
+    public const string NotLater = "must be later than the row before: rows are oldest first";
     public const int MaxErrors = InputErrors.MaxErrors;
     private const int MaxInstrumentLength = 200;
 
-    public static FeatureBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems)
+    /// <param name="historyRows">How many earlier rows of a series each signalled row takes as history (T - 1 of the served model).</param>
+    public static FeatureBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems, int historyRows = int.MaxValue)
     {
         var errors = new InputErrors();
         using var document = JsonBody.Parse(body, errors);
@@ -37,18 +44,26 @@ public static class FeatureBatchReader
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("body", "must be a JSON object with an \"items\" array");
+            errors.Add("body", "must be a JSON object with an \"items\" or a \"series\" array");
             return Failed(errors);
         }
-        JsonElement? items = null;
+        JsonElement? items = null, series = null;
         foreach (var property in root.EnumerateObject())
         {
-            if (property.NameEquals("items")) items = property.Value;
+            // A null form is an absent one: serialisers that write every property send "series": null with items.
+            if (property.NameEquals("items")) items = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
+            else if (property.NameEquals("series")) series = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
             else errors.Add(property.Name, UnknownField);
         }
+        if (items is not null && series is not null)
+        {
+            errors.Add("series", "send items or series, not both");
+            return Failed(errors);
+        }
+        if (series is { } seriesArray) return ReadSeries(seriesArray, schema, maxItems, Math.Max(0, historyRows), errors);
         if (items is not { ValueKind: JsonValueKind.Array } array)
         {
-            errors.Add("items", items is null ? Missing : "must be an array");
+            errors.Add("items", items is null ? $"{Missing}: send items, or series" : "must be an array");
             return Failed(errors);
         }
         var count = array.GetArrayLength();
@@ -58,14 +73,182 @@ public static class FeatureBatchReader
 
         var columns = ColumnsOf(schema);
         var inputs = new List<SignalInput>(count);
+        var paths = new List<string>(count);
         var index = 0;
         foreach (var item in array.EnumerateArray())
         {
-            if (ReadItem(item, $"items[{index}]", columns, schema, errors) is { } input) inputs.Add(input);
+            var at = $"items[{index}]";
+            if (ReadItem(item, at, columns, schema, errors) is { } input)
+            {
+                inputs.Add(input);
+                paths.Add(at);
+            }
             if (errors.Full) break;
             index++;
         }
-        return errors.Any ? Failed(errors) : new FeatureBatchParse(inputs, null);
+        return errors.Any ? Failed(errors) : new FeatureBatchParse(inputs, paths, null);
+    }
+
+    /// <summary>
+    /// The series form: each series' rows are read once, and each of its last "last" rows becomes an item whose history
+    /// is the up to <paramref name="historyRows"/> rows before it (the same arrays, not copies).
+    /// </summary>
+    private static FeatureBatchParse ReadSeries(JsonElement series, FeatureSchema schema, int maxItems, int historyRows, InputErrors errors)
+    {
+        if (series.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("series", "must be an array of per-instrument series");
+            return Failed(errors);
+        }
+        if (series.GetArrayLength() == 0)
+        {
+            errors.Add("series", "empty batch: send at least one series");
+            return Failed(errors);
+        }
+        var columns = ColumnsOf(schema);
+        var read = new List<(string At, string Instrument, SeriesRow[] Rows, int Last)>();
+        var signals = 0;
+        var index = 0;
+        foreach (var element in series.EnumerateArray())
+        {
+            var at = $"series[{index++}]";
+            if (ReadOneSeries(element, at, columns, schema, errors) is { } one)
+            {
+                read.Add((at, one.Instrument, one.Rows, one.Last));
+                signals += one.Last;
+            }
+            if (errors.Full) break;
+        }
+        if (signals > maxItems) errors.Add("series", $"too many signals: {signals} rows to signal, at most {maxItems} per batch");
+        if (errors.Any) return Failed(errors);
+
+        var inputs = new List<SignalInput>(signals);
+        var paths = new List<string>(signals);
+        foreach (var (at, instrument, rows, last) in read)
+        {
+            var features = Array.ConvertAll(rows, r => r.Features);
+            for (var r = rows.Length - last; r < rows.Length; r++)
+            {
+                var from = Math.Max(0, r - historyRows);
+                inputs.Add(new SignalInput(instrument, rows[r].Timestamp, features[r], new ArraySegment<double[]>(features, from, r - from), rows[r].Context));
+                paths.Add($"{at}.rows[{r}]");
+            }
+        }
+        return new FeatureBatchParse(inputs, paths, null);
+    }
+
+    private readonly record struct SeriesRow(DateTimeOffset Timestamp, double[] Features, MarketContext? Context);
+
+    private static (string Instrument, SeriesRow[] Rows, int Last)? ReadOneSeries(
+        JsonElement element, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, "must be an object with instrument, last and rows");
+            return null;
+        }
+        var before = errors.Count;
+        string? instrument = null;
+        int? last = null;
+        List<SeriesRow>? rows = null;
+        var rowCount = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            var field = $"{at}.{property.Name}";
+            switch (property.Name)
+            {
+                case "instrument":
+                    instrument = ReadInstrument(property.Value, field, errors);
+                    break;
+                case "last":
+                    if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var count) && count >= 1) last = count;
+                    else errors.Add(field, "must be a whole number of at least 1: how many of the latest rows to signal");
+                    break;
+                case "rows":
+                    if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() == 0)
+                    {
+                        errors.Add(field, "must be a non-empty array of rows, oldest first");
+                        break;
+                    }
+                    rowCount = property.Value.GetArrayLength();
+                    rows = ReadSeriesRows(property.Value, field, columns, schema, errors);
+                    break;
+                default:
+                    errors.Add(field, UnknownField);
+                    break;
+            }
+        }
+        if (!element.TryGetProperty("instrument", out _)) errors.Add($"{at}.instrument", Missing);
+        if (!element.TryGetProperty("last", out _)) errors.Add($"{at}.last", $"{Missing}: how many of the latest rows to signal");
+        if (!element.TryGetProperty("rows", out _)) errors.Add($"{at}.rows", Missing);
+        if (last is { } l && rowCount > 0 && l > rowCount) errors.Add($"{at}.last", $"is {l} but the series has {rowCount} rows");
+        if (errors.Count > before || instrument is null || last is null || rows is null) return null;
+        return (instrument, rows.ToArray(), last.Value);
+    }
+
+    private static List<SeriesRow>? ReadSeriesRows(JsonElement array, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors)
+    {
+        var before = errors.Count;
+        var rows = new List<SeriesRow>(array.GetArrayLength());
+        DateTimeOffset? previous = null;
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            var rowAt = $"{at}[{index++}]";
+            if (ReadSeriesRow(element, rowAt, columns, schema, errors) is { } row)
+            {
+                if (previous is { } p && row.Timestamp <= p) errors.Add($"{rowAt}.timestamp", NotLater);
+                previous = row.Timestamp;
+                rows.Add(row);
+            }
+            else previous = null;
+            if (errors.Full) break;
+        }
+        return errors.Count > before ? null : rows;
+    }
+
+    private static SeriesRow? ReadSeriesRow(JsonElement element, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, "must be an object with timestamp, features and (optionally) context");
+            return null;
+        }
+        var before = errors.Count;
+        DateTimeOffset? timestamp = null;
+        double[]? features = null;
+        MarketContext? context = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "timestamp":
+                    timestamp = ReadTimestamp(property.Value);
+                    if (timestamp is null) errors.Add($"{at}.timestamp", NotATimestamp);
+                    break;
+                case "features":
+                    features = ReadRow(property.Value, $"{at}.features", columns, schema, errors);
+                    break;
+                case "context":
+                    context = ReadContext(property.Value, $"{at}.context", errors);
+                    break;
+                default:
+                    errors.Add($"{at}.{property.Name}", UnknownField);
+                    break;
+            }
+        }
+        if (!element.TryGetProperty("timestamp", out _)) errors.Add($"{at}.timestamp", Missing);
+        if (!element.TryGetProperty("features", out _)) errors.Add($"{at}.features", Missing);
+        if (errors.Count > before || timestamp is null || features is null) return null;
+        return new SeriesRow(timestamp.Value, features, context);
+    }
+
+    private static string? ReadInstrument(JsonElement value, string field, InputErrors errors)
+    {
+        var instrument = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        if (!string.IsNullOrWhiteSpace(instrument) && instrument.Length <= MaxInstrumentLength) return instrument;
+        errors.Add(field, $"must be a non-empty string of at most {MaxInstrumentLength} characters");
+        return null;
     }
 
     /// <summary>The feature columns of <paramref name="schema"/> by name, for <see cref="ReadItem"/>.</summary>
@@ -103,11 +286,7 @@ public static class FeatureBatchReader
             switch (property.Name)
             {
                 case "instrument":
-                    instrument = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                    if (string.IsNullOrWhiteSpace(instrument) || instrument.Length > MaxInstrumentLength)
-                    {
-                        errors.Add(field, $"must be a non-empty string of at most {MaxInstrumentLength} characters");
-                    }
+                    instrument = ReadInstrument(property.Value, field, errors);
                     break;
                 case "timestamp":
                     timestamp = ReadTimestamp(property.Value);
@@ -158,21 +337,30 @@ public static class FeatureBatchReader
         var before = errors.Count;
         var row = new double[schema.Count];
         var seen = new bool[schema.Count];
+        var expected = 0;
+        var names = Utf8Names(schema);
         foreach (var property in element.EnumerateObject())
         {
-            var field = $"{at}.{property.Name}";
-            if (!columns.TryGetValue(property.Name, out var column))
+            // Rows usually name the features in schema order: the expected one is matched on the UTF-8 name without
+            // making a string, and the field's name is only made for a problem (a large batch has hundreds of
+            // thousands of values).
+            int column;
+            if (expected < schema.Count && property.NameEquals(names[expected])) column = expected;
+            else if (!columns.TryGetValue(property.Name, out column))
             {
-                errors.Add(field, UnknownFeature);
+                errors.Add($"{at}.{property.Name}", UnknownFeature);
                 continue;
             }
+            expected = column + 1;
+            var name = schema.Names[column];
             if (seen[column])
             {
-                errors.Add(field, Duplicate);
+                errors.Add($"{at}.{name}", Duplicate);
                 continue;
             }
             seen[column] = true;
-            if (ReadFinite(property.Value, field, errors) is { } value) row[column] = value;
+            if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var number) && double.IsFinite(number)) row[column] = number;
+            else if (ReadFinite(property.Value, $"{at}.{name}", errors) is { } value) row[column] = value;
         }
         for (var f = 0; f < schema.Count; f++)
         {
@@ -180,6 +368,11 @@ public static class FeatureBatchReader
         }
         return errors.Count > before ? null : row;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FeatureSchema, byte[][]> Utf8 = new();
+
+    private static byte[][] Utf8Names(FeatureSchema schema) =>
+        Utf8.GetValue(schema, s => s.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray());
 
     private static double? ReadFinite(JsonElement value, string field, InputErrors errors)
     {
@@ -246,7 +439,7 @@ public static class FeatureBatchReader
         return new MarketContext(regime, liquidity);
     }
 
-    private static FeatureBatchParse Failed(InputErrors errors) => new([], errors.ToDictionary());
+    private static FeatureBatchParse Failed(InputErrors errors) => new([], [], errors.ToDictionary());
 }
 
 /// <summary>NaN and Infinity as bare JSON tokens, which JSON does not allow but some clients write.</summary>

@@ -54,7 +54,13 @@ public static class JsonBody
                 break;
             case JsonValueKind.Array:
                 var index = 0;
-                foreach (var item in element.EnumerateArray()) Check(item, $"{at}[{index++}]", errors);
+                foreach (var item in element.EnumerateArray())
+                {
+                    // A number, true, false or null has nothing to check: no path is made for it (a large batch has
+                    // hundreds of thousands).
+                    if (IsContainerOrString(item)) Check(item, $"{at}[{index}]", errors);
+                    index++;
+                }
                 break;
             case JsonValueKind.Object:
                 var names = new HashSet<string>(StringComparer.Ordinal);
@@ -72,13 +78,15 @@ public static class JsonBody
                         errors.Add(Field(at), $"key {position}: {InvalidText}");
                         continue;
                     }
-                    var field = at.Length == 0 ? name : $"{at}.{name}";
-                    if (!names.Add(name)) errors.Add(field, Duplicate);
-                    else Check(property.Value, field, errors);
+                    if (!names.Add(name)) errors.Add(at.Length == 0 ? name : $"{at}.{name}", Duplicate);
+                    else if (IsContainerOrString(property.Value)) Check(property.Value, at.Length == 0 ? name : $"{at}.{name}", errors);
                 }
                 break;
         }
     }
+
+    private static bool IsContainerOrString(JsonElement element) =>
+        element.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String;
 
     private static bool IsText(JsonElement element)
     {

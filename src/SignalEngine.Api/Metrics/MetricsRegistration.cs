@@ -8,7 +8,8 @@ public static class MetricsRegistration
 {
     /// <summary>
     /// Prometheus metrics on /metrics through OpenTelemetry: the service's own instruments plus ASP.NET Core's
-    /// http.server.request.duration (per route template, so per endpoint) and Kestrel's, left as they are.
+    /// http.server.request.duration (per route template, so per endpoint) and Kestrel's, left as they are, and the runtime's
+    /// (System.Runtime: GC heap sizes, working set), which tell managed growth from native growth.
     /// </summary>
     public static IServiceCollection AddSignalEngineMetrics(this IServiceCollection services)
     {
@@ -19,7 +20,7 @@ public static class MetricsRegistration
         services.AddSingleton<OnlineMetrics>();
         services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(SignalEngineMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter(SignalEngineMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {

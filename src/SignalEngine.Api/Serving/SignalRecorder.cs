@@ -27,30 +27,33 @@ public sealed class SignalRecorder(
     private readonly System.Collections.Concurrent.ConcurrentQueue<Guid[]> _toVoid = new();
 
     /// <summary>
-    /// The records of a batch as they will be stored, answered and audited, or, per item, why one cannot be: a stage
-    /// whose output is not finite (extreme but finite inputs can overflow a model) is refused as that item's problem.
+    /// The batch as it will be stored, answered and audited (its inputs once, each signal referring to its item), or,
+    /// per item, why one cannot be: a stage whose output is not finite (extreme but finite inputs can overflow a model)
+    /// is refused as that item's problem, named by <paramref name="paths"/>.
     /// </summary>
-    public static IReadOnlyList<SignalRecord> Prepare(IReadOnlyList<PipelineResult> results, FeatureSchema schema, out IDictionary<string, string[]>? errors)
+    public static RecordedBatch Prepare(IReadOnlyList<PipelineResult> results, IReadOnlyList<string> paths, FeatureSchema schema, out IDictionary<string, string[]>? errors)
     {
         var created = DateTimeOffset.UtcNow;
-        var records = new List<SignalRecord>(results.Count);
-        errors = null;
-        for (var i = 0; i < results.Count; i++)
+        var signals = new RecordedSignal[results.Count];
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, string[]>(StringComparer.Ordinal);
+        // Serialising and compressing each explanation is most of the recording's work: spread it over the cores.
+        Parallel.For(0, results.Count, i =>
         {
             try
             {
-                records.Add(ToRecord(results[i], schema, created));
+                signals[i] = ToSignal(results[i], i);
             }
             catch (ArgumentException) // System.Text.Json refuses NaN and infinity
             {
-                errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                errors[$"items[{i}]"] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
+                refused[paths[i]] = ["the model's output for this item is not a finite number; check it for extreme feature values"];
             }
-        }
-        return records;
+        });
+        errors = refused.IsEmpty ? null : new Dictionary<string, string[]>(refused, StringComparer.Ordinal);
+        var inputs = BatchInputs.Of(results.Select(r => r.Input).ToArray(), schema);
+        return new RecordedBatch(Guid.CreateVersion7(), created, inputs, errors is null ? signals : []);
     }
 
-    public async Task<bool> TryRecordAsync(IReadOnlyList<SignalRecord> records, HttpContext http, CancellationToken cancellationToken)
+    public async Task<bool> TryRecordAsync(RecordedBatch batch, HttpContext http, CancellationToken cancellationToken)
     {
         var context = AuditContext.Of(http);
         VoidPending(context);
@@ -59,13 +62,13 @@ public sealed class SignalRecorder(
         var auditTime = TimeSpan.Zero;
         try
         {
-            await store.SaveAsync(records, _ =>
+            await store.SaveAsync(batch, _ =>
             {
                 audited = true;
                 var auditStarted = Stopwatch.GetTimestamp();
                 try
                 {
-                    audit.SignalsIssued(records, context);
+                    audit.SignalsIssued(batch, context);
                 }
                 finally
                 {
@@ -84,10 +87,10 @@ public sealed class SignalRecorder(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", records.Count, audited);
+            logger.LogError(e, "Batch of {Count} signals not recorded (audited: {Audited}); answering 503", batch.Signals.Count, audited);
             failures?.Failed(e is AuditWriteException ? "audit" : "store");
-            if (audited && e is not AuditWriteException) Void(records, context, e);
-            if (e is AuditWriteException) _toVoid.Enqueue(records.Select(r => r.Id).ToArray());
+            if (audited && e is not AuditWriteException) Void(batch.Signals, context, e);
+            if (e is AuditWriteException) _toVoid.Enqueue(batch.Signals.Select(r => r.Id).ToArray());
             return false;
         }
     }
@@ -108,7 +111,7 @@ public sealed class SignalRecorder(
         }
     }
 
-    private void Void(IReadOnlyList<SignalRecord> records, AuditContext context, Exception cause)
+    private void Void(IReadOnlyList<RecordedSignal> records, AuditContext context, Exception cause)
     {
         try
         {
@@ -120,14 +123,11 @@ public sealed class SignalRecorder(
         }
     }
 
-    private static SignalRecord ToRecord(PipelineResult result, FeatureSchema schema, DateTimeOffset created) => new(
-        result.Signal.Id,
-        result.Signal.Instrument,
-        result.Signal.Timestamp,
-        result.Signal.Action,
-        result.Signal.ModelVersion,
-        created,
-        JsonSerializer.Serialize(result.Signal, ApiDefaults.Json),
-        JsonSerializer.Serialize(result.Explanation, ApiDefaults.Json),
-        JsonSerializer.Serialize(FeatureBatchItem.From(result.Input, schema), ApiDefaults.Json));
+    private static RecordedSignal ToSignal(PipelineResult result, int item)
+    {
+        var explanation = JsonSerializer.SerializeToUtf8Bytes(result.Explanation, ApiDefaults.Json);
+        var signal = result.Signal;
+        return new RecordedSignal(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion,
+            JsonSerializer.Serialize(signal, ApiDefaults.Json), Compression.Compress(explanation), RecordedSignal.Sha256(explanation), item);
+    }
 }

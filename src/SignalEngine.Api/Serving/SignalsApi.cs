@@ -21,6 +21,8 @@ public static class SignalsApi
         group.MapPost("/", CreateSignals)
             .WithName("CreateSignals")
             .WithSummary("Signals for a batch of feature rows, in item order; each stored and audited before the answer")
+            .WithDescription("Two forms of body: items, each with its own history; or series, per instrument rows oldest first sent once, " +
+                "with how many of the last rows to signal (last). Every problem is named by item or by series and row, and field.")
             .Accepts<FeatureBatch>("application/json")
             .Produces<SignalBatch>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
@@ -155,23 +157,23 @@ public static class SignalsApi
     {
         // One model for the whole request, even if another is activated meanwhile.
         var model = active.Current;
-        var batch = FeatureBatchReader.Read(body, model.Bundle.Schema, limits.MaxBatchItems);
+        var batch = FeatureBatchReader.Read(body, model.Bundle.Schema, limits.MaxBatchItems, historyRows: model.Bundle.Manifest.WindowLength - 1);
         if (batch.Errors is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "The feature batch is invalid", detail: "nothing was scored or stored");
         }
 
-        var results = Score(model.Pipeline, batch.Items, out var unscorable);
+        var results = Score(model.Pipeline, batch.Items, batch.Paths, out var unscorable);
         if (unscorable is not null)
         {
             return TypedResults.ValidationProblem(unscorable, title: "The feature batch cannot be scored", detail: "nothing was stored");
         }
-        var records = SignalRecorder.Prepare(results, model.Bundle.Schema, out var unserviceable);
+        var recorded = SignalRecorder.Prepare(results, batch.Paths, model.Bundle.Schema, out var unserviceable);
         if (unserviceable is not null)
         {
             return TypedResults.ValidationProblem(unserviceable, title: "The feature batch cannot be scored", detail: "nothing was stored");
         }
-        if (!await recorder.TryRecordAsync(records, request.HttpContext, cancellationToken))
+        if (!await recorder.TryRecordAsync(recorded, request.HttpContext, cancellationToken))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
@@ -186,7 +188,7 @@ public static class SignalsApi
     /// The batch's results; or, when a stage refuses an input it was given (extreme but finite values can drive a
     /// model's arithmetic out of range), the items it refuses, each scored alone to find them, as that item's problem.
     /// </summary>
-    private static IReadOnlyList<PipelineResult> Score(SignalPipeline pipeline, IReadOnlyList<SignalInput> items, out IDictionary<string, string[]>? errors)
+    private static IReadOnlyList<PipelineResult> Score(SignalPipeline pipeline, IReadOnlyList<SignalInput> items, IReadOnlyList<string> paths, out IDictionary<string, string[]>? errors)
     {
         errors = null;
         try
@@ -204,7 +206,7 @@ public static class SignalsApi
                 }
                 catch (Exception item) when (IsRefusal(item))
                 {
-                    errors[$"items[{i}]"] = [$"the model cannot score this item ({item.Message.ReplaceLineEndings(" ")}); check it for extreme feature values"];
+                    errors[paths[i]] = [$"the model cannot score this item ({item.Message.ReplaceLineEndings(" ")}); check it for extreme feature values"];
                 }
             }
             if (errors.Count == 0) errors["items"] = [$"the model cannot score this batch: {e.Message.ReplaceLineEndings(" ")}"];

@@ -79,30 +79,78 @@ public static class SignalsSwagger
     }
 
     /// <summary>
-    /// An example body built from the served bundle's schema: one item with every feature and the history rows stage 2
-    /// needs (zeros: valid, if not a market anyone has seen), so "Try it out" succeeds as it stands.
+    /// Two example bodies built from the served bundle's schema, one per form: one item with every feature and the
+    /// history rows stage 2 needs, and one series of as many rows whose last two are signalled (zeros: valid, if not a
+    /// market anyone has seen), so "Try it out" succeeds with either as it stands. Also what each status of the endpoint's
+    /// own means (SecuredOperations describes 401, 403, 429 and 504; IdempotencyHeaders the Idempotency-Key header).
     /// </summary>
     private sealed class FeatureBatchExample(ActiveBundle active) : IOperationFilter
     {
+        private static readonly Dictionary<string, string> Statuses = new()
+        {
+            ["200"] = "One signal per item (or signalled row), in order, each stored and audited. A retry with the same Idempotency-Key and body gets the first answer again, with the header Idempotent-Replayed: true",
+            ["400"] = "The body or the Idempotency-Key is invalid: errors keyed by field, e.g. items[3].features.rsi_14 or series[0].rows[40].timestamp; nothing was scored or stored",
+            ["409"] = "A request with this Idempotency-Key is still being answered; retry with the same key later",
+            ["413"] = "The body is larger than Api:MaxRequestBodyBytes; split the batch (or send series, which send history once)",
+            ["415"] = "The body is not application/json",
+            ["422"] = "This Idempotency-Key was used before with a different body",
+            ["503"] = "The signal store or the audit log refused the batch; nothing was kept, retry later",
+        };
+
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             if (context.ApiDescription.HttpMethod != "POST" || context.ApiDescription.RelativePath?.TrimEnd('/') != "signals") return;
+            foreach (var (status, description) in Statuses)
+            {
+                if (operation.Responses?.TryGetValue(status, out var response) == true && response is OpenApiResponse documented) documented.Description = description;
+            }
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) != true || media is null) return;
 
             var bundle = active.Current.Bundle;
             JsonObject Row() => new(bundle.Schema.Names.Select(n => KeyValuePair.Create(n, (JsonNode?)JsonValue.Create(0.0))));
+            JsonObject Context() => new() { ["regime"] = "normal", ["liquidity"] = 0.0 };
+            var start = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero);
             var history = new JsonArray();
             for (var k = 0; k < bundle.Manifest.WindowLength - 1; k++) history.Add(Row());
-            media.Example = new JsonObject
+            var rows = new JsonArray();
+            const int signalled = 2;
+            var count = bundle.Manifest.WindowLength - 1 + signalled;
+            for (var k = 0; k < count; k++)
             {
-                ["items"] = new JsonArray(new JsonObject
+                var row = new JsonObject { ["timestamp"] = start.AddDays(k - count + 1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), ["features"] = Row() };
+                if (k >= count - signalled) row["context"] = Context();
+                rows.Add(row);
+            }
+            media.Examples = new Dictionary<string, IOpenApiExample>
+            {
+                ["items"] = new OpenApiExample
                 {
-                    ["instrument"] = "EXAMPLE",
-                    ["timestamp"] = "2024-01-02T00:00:00Z",
-                    ["features"] = Row(),
-                    ["history"] = history,
-                    ["context"] = new JsonObject { ["regime"] = "normal", ["liquidity"] = 0.0 },
-                }),
+                    Summary = "Item form: each item with its own history",
+                    Value = new JsonObject
+                    {
+                        ["items"] = new JsonArray(new JsonObject
+                        {
+                            ["instrument"] = "EXAMPLE",
+                            ["timestamp"] = "2024-01-02T00:00:00Z",
+                            ["features"] = Row(),
+                            ["history"] = history,
+                            ["context"] = Context(),
+                        }),
+                    },
+                },
+                ["series"] = new OpenApiExample
+                {
+                    Summary = $"Series form: one instrument's rows sent once, oldest first; the last {signalled} are signalled",
+                    Value = new JsonObject
+                    {
+                        ["series"] = new JsonArray(new JsonObject
+                        {
+                            ["instrument"] = "EXAMPLE",
+                            ["last"] = signalled,
+                            ["rows"] = rows,
+                        }),
+                    },
+                },
             };
         }
     }

@@ -1,8 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Storage;
 
@@ -15,16 +13,6 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
 {
     // Replicas starting together take turns creating the table (see SchemaMigration; the same key).
     private const long MigrationLock = SchemaMigration.LockKey;
-
-    private const string Insert = """
-        INSERT INTO signals (id, instrument, signal_time, action, model_version, created_at, signal_json, explanation_json, input_json)
-        VALUES (@id, @instrument, @signal_time, @action, @model_version, @created_at, @signal_json, @explanation_json, @input_json)
-        """;
-
-    private const string Select = """
-        SELECT id, instrument, signal_time, action, model_version, created_at, signal_json, explanation_json, input_json
-        FROM signals WHERE id = @id
-        """;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -43,54 +31,30 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken);
-        await ExecuteAsync(connection, SqliteSignalStore.CreateTable, cancellationToken);
-        await ExecuteAsync(connection, SqliteSignalStore.CreateIndex, cancellationToken);
-        await ExecuteAsync(connection, SignalListingSql.CreateIndex, cancellationToken);
+        await SignalRow.MigrateAsync(connection, transaction, "BYTEA", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task SaveAsync(IReadOnlyList<SignalRecord> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    public async Task SaveAsync(RecordedBatch batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Insert, connection, transaction);
-        var names = SignalRow.Columns;
-        var parameters = names.Select(n => command.Parameters.Add(n, NpgsqlDbType.Text)).ToArray();
-        await command.PrepareAsync(cancellationToken);
-        foreach (var record in batch)
-        {
-            SignalRow.Bind(parameters, record);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await SignalRow.InsertAsync(connection, transaction, batch, cancellationToken);
         if (beforeCommit is not null) await beforeCommit(cancellationToken);
         // Not cancellable past this point: once the audit holds the batch, only a failure may stop the commit.
         await transaction.CommitAsync(CancellationToken.None);
     }
 
-    public async Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Select, connection);
-        command.Parameters.AddWithValue("id", NpgsqlDbType.Text, id.ToString("D"));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return SignalRow.Read(reader);
-    }
+    public async Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        (await GetManyAsync([id], cancellationToken)).GetValueOrDefault(id);
 
     public async Task<IReadOnlyDictionary<Guid, SignalRecord>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<Guid, SignalRecord>();
-        if (ids.Count == 0) return found;
+        if (ids.Count == 0) return new Dictionary<Guid, SignalRecord>();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Select.Replace("id = @id", "id = ANY(@ids)", StringComparison.Ordinal), connection);
+        await using var command = new NpgsqlCommand($"{SignalRow.Select} WHERE id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, ids.Select(id => id.ToString("D")).Distinct().ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var record = SignalRow.Read(reader);
-            found[record.Id] = record;
-        }
-        return found;
+        return await SignalRow.ReadAsync(connection, command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SignalListing>> ListAsync(SignalQuery query, CancellationToken cancellationToken)

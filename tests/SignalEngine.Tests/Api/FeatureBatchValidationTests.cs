@@ -55,7 +55,33 @@ public sealed class FeatureBatchValidationTests : IClassFixture<FeatureBatchVali
         ["unknown regime"] = (() => Spoil(item => item["context"] = new JsonObject { ["regime"] = "crisis" }), "items[1].context.regime", "unknown regime"),
         ["non-finite liquidity"] = (() => Spoil(item => item["context"] = new JsonObject { ["liquidity"] = "Infinity" }), "items[1].context.liquidity", "must be a finite number"),
         ["unknown item field"] = (() => Spoil(item => item["price"] = 3.0), "items[1].price", "unknown field"),
+        ["series row missing a feature"] = (() => SpoilSeries(s => s["rows"]![2]!["features"]!.AsObject().Remove("rsi_14")), "series[1].rows[2].features.rsi_14", "missing"),
+        ["series row with an unknown feature"] = (() => SpoilSeries(s => s["rows"]![0]!["features"]!["close"] = 101.5), "series[1].rows[0].features.close", "unknown feature"),
+        ["series row with NaN"] = (() => SpoilSeries(s => s["rows"]![3]!["features"]!["macd"] = "NaN"), "series[1].rows[3].features.macd", "must be a finite number"),
+        ["series rows out of order"] = (() => SpoilSeries(s => s["rows"]![2]!["timestamp"] = s["rows"]![1]!["timestamp"]!.GetValue<string>()), "series[1].rows[2].timestamp", "later than the row before"),
+        ["series row malformed timestamp"] = (() => SpoilSeries(s => s["rows"]![1]!["timestamp"] = "yesterday"), "series[1].rows[1].timestamp", "ISO-8601"),
+        ["series row missing timestamp"] = (() => SpoilSeries(s => s["rows"]![1]!.AsObject().Remove("timestamp")), "series[1].rows[1].timestamp", "missing"),
+        ["series row not an object"] = (() => SpoilSeries(s => s["rows"]![1] = 7), "series[1].rows[1]", "must be an object"),
+        ["series row unknown field"] = (() => SpoilSeries(s => s["rows"]![0]!["price"] = 3.0), "series[1].rows[0].price", "unknown field"),
+        ["series row unknown regime"] = (() => SpoilSeries(s => s["rows"]![3]!["context"] = new JsonObject { ["regime"] = "crisis" }), "series[1].rows[3].context.regime", "unknown regime"),
+        ["series last beyond its rows"] = (() => SpoilSeries(s => s["last"] = 9), "series[1].last", "the series has 4 rows"),
+        ["series last zero"] = (() => SpoilSeries(s => s["last"] = 0), "series[1].last", "at least 1"),
+        ["series without last"] = (() => SpoilSeries(s => s.Remove("last")), "series[1].last", "missing"),
+        ["series without instrument"] = (() => SpoilSeries(s => s.Remove("instrument")), "series[1].instrument", "missing"),
+        ["series without rows"] = (() => SpoilSeries(s => s["rows"] = new JsonArray()), "series[1].rows", "non-empty array"),
+        ["unknown series field"] = (() => SpoilSeries(s => s["window"] = 3), "series[1].window", "unknown field"),
+        ["too many signals in series"] = (() => FakeSeriesBatch(FakeSeries(last: 2), FakeSeries(last: 2), FakeSeries(last: 2)).ToJsonString(), "series", "too many signals: 6"),
+        ["empty series"] = (() => """{"series":[]}""", "series", "empty batch"),
+        ["items and series"] = (() => """{"items":[],"series":[]}""", "series", "not both"),
     };
+
+    /// <summary>Three valid series with one thing spoiled in the second.</summary>
+    private static string SpoilSeries(Action<JsonObject> spoil)
+    {
+        var series = Enumerable.Range(0, 3).Select(i => FakeSeries(last: 1, instrument: $"S{i}")).ToArray();
+        spoil(series[1]);
+        return FakeSeriesBatch(series).ToJsonString();
+    }
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
 

@@ -15,6 +15,8 @@ public sealed class PostgresSignalStoreTests : SignalStoreContract, IAsyncLifeti
 
     protected override ISignalStore Store => _store;
 
+    protected override System.Data.Common.DbConnection Connect() => new NpgsqlConnection(_schema.ConnectionString);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -41,7 +41,7 @@ public sealed class SignalRecorderTests : IDisposable
     {
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public async Task SaveAsync(IReadOnlyList<SignalRecord> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+        public async Task SaveAsync(RecordedBatch batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
         {
             if (failBeforeAudit) throw new IOException("database is locked");
             await beforeCommit!(cancellationToken);
@@ -72,7 +72,7 @@ public sealed class SignalRecorderTests : IDisposable
         var (recorder, audit) = Recorder(failBeforeAudit: true);
         using var _ = audit;
 
-        var records = SignalRecorder.Prepare([Result(), Result()], Schema, out var errors);
+        var records = SignalRecorder.Prepare([Result(), Result()], ["items[0]", "items[1]"], Schema, out var errors);
         errors.Should().BeNull();
 
         var recorded = await recorder.TryRecordAsync(records, new DefaultHttpContext(), CancellationToken.None);
@@ -87,7 +87,7 @@ public sealed class SignalRecorderTests : IDisposable
         var (recorder, audit) = Recorder(failBeforeAudit: false);
         using var _ = audit;
 
-        var records = SignalRecorder.Prepare([Result(), Result()], Schema, out var errors);
+        var records = SignalRecorder.Prepare([Result(), Result()], ["items[0]", "items[1]"], Schema, out var errors);
         errors.Should().BeNull();
 
         var recorded = await recorder.TryRecordAsync(records, new DefaultHttpContext(), CancellationToken.None);

@@ -13,16 +13,29 @@ public abstract class SignalStoreContract
     /// <summary>A store on a database of its own that nobody has initialised yet.</summary>
     protected abstract ISignalStore Store { get; }
 
+    /// <summary>A plain connection to the store's database (not opened), for writing what an older version left.</summary>
+    protected abstract DbConnection Connect();
+
     protected static SignalRecord Record(string instrument = "TTRC", SignalAction action = SignalAction.Buy) => new(
         Guid.CreateVersion7(),
         instrument,
         new DateTimeOffset(2026, 1, 2, 15, 30, 0, TimeSpan.FromHours(1)),
         action,
         "v-test",
-        DateTimeOffset.UtcNow,
+        Created,
         """{"id":"x","action":"buy"}""",
         """{"treeFilter":{"baseValue":0.1}}""",
-        """{"instrument":"TTRC","features":{"ret_1":0.5}}""");
+        Input);
+
+    /// <summary>When the records were made: one time, as the recorder gives every signal of a batch its batch's.</summary>
+    private static readonly DateTimeOffset Created = DateTimeOffset.UtcNow;
+
+    /// <summary>An input as the recorder stores it: a request item with its history (a -0 kept apart from 0).</summary>
+    private static readonly string Input = System.Text.Json.JsonSerializer.Serialize(new SignalEngine.Api.Input.FeatureBatchItem(
+        "TTRC", new DateTimeOffset(2026, 1, 2, 15, 30, 0, TimeSpan.FromHours(1)),
+        new Dictionary<string, double> { ["ret_1"] = 0.5, ["rsi_14"] = -0.0 },
+        [new Dictionary<string, double> { ["ret_1"] = 0.25, ["rsi_14"] = 40.5 }],
+        new SignalEngine.Pipeline.MarketContext("low", null)), SignalEngine.Api.Hosting.ApiDefaults.Json);
 
     [Fact]
     public async Task TableIsCreatedOnFirstStartAndARecordRoundTripsExactly()
@@ -101,6 +114,89 @@ public abstract class SignalStoreContract
     public async Task StoreWithoutItsTableIsNotHealthy()
     {
         (await Store.IsHealthyAsync(CancellationToken.None)).Should().BeFalse();
+    }
+
+    /// <summary>The signals table as schema 1 made it (every row its own explanation and input as JSON text).</summary>
+    private const string SchemaOneTable = """
+        CREATE TABLE signals (
+            id VARCHAR(36) NOT NULL PRIMARY KEY, instrument VARCHAR(200) NOT NULL, signal_time VARCHAR(40) NOT NULL,
+            action VARCHAR(8) NOT NULL, model_version VARCHAR(200) NOT NULL, created_at VARCHAR(40) NOT NULL,
+            signal_json TEXT NOT NULL, explanation_json TEXT NOT NULL, input_json TEXT NOT NULL)
+        """;
+
+    [Fact]
+    public async Task SchemaOneStoreIsBroughtToSchemaTwoItsRowsReadBackAsWrittenAndNewBatchesGoBesideThem()
+    {
+        var old = Record();
+        await using (var connection = Connect())
+        {
+            await connection.OpenAsync();
+            await PortableSql.ExecuteAsync(connection, null, SchemaOneTable, CancellationToken.None);
+            await PortableSql.ExecuteAsync(connection, null, """
+                INSERT INTO signals VALUES (@id, @instrument, '2026-01-02T14:30:00.0000000Z', 'buy', 'v-old', @created, @signal, @explanation, @input)
+                """, CancellationToken.None,
+                ("@id", old.Id.ToString("D")), ("@instrument", old.Instrument), ("@created", old.Created.ToUniversalTime().ToString("O")),
+                ("@signal", old.SignalJson), ("@explanation", old.ExplanationJson), ("@input", old.InputJson));
+        }
+
+        await Store.InitializeAsync(CancellationToken.None);
+        await Store.InitializeAsync(CancellationToken.None);
+        var fresh = new[] { Record(), Record("EUR", SignalAction.Sell) };
+        await Store.SaveAsync(fresh, null, CancellationToken.None);
+
+        (await Store.GetAsync(old.Id, CancellationToken.None)).Should().Be(old with { ModelVersion = "v-old" });
+        foreach (var record in fresh) (await Store.GetAsync(record.Id, CancellationToken.None)).Should().Be(record);
+        await using (var connection = Connect())
+        {
+            await connection.OpenAsync();
+            async Task<long> Scalar(string sql) => Convert.ToInt64(await PortableSql.ScalarAsync(connection, null, sql, CancellationToken.None));
+            (await Scalar("SELECT version FROM signal_schema")).Should().Be(SignalRow.SchemaVersion);
+            (await Scalar("SELECT COUNT(*) FROM signal_batches")).Should().Be(1, "the two new signals share one batch's inputs");
+            (await Scalar("SELECT MAX(LENGTH(input_json)) FROM signals WHERE batch_id IS NOT NULL")).Should().Be(0, "schema-2 rows keep their input in the batch, not on the row");
+        }
+    }
+
+    [Fact]
+    public async Task StoreOfANewerSchemaIsRefusedAtStart()
+    {
+        await Store.InitializeAsync(CancellationToken.None);
+        await using (var connection = Connect())
+        {
+            await connection.OpenAsync();
+            await PortableSql.ExecuteAsync(connection, null, "UPDATE signal_schema SET version = 99", CancellationToken.None);
+        }
+
+        var start = () => Store.InitializeAsync(CancellationToken.None);
+
+        (await start.Should().ThrowAsync<SignalEngine.Api.Hosting.StartupException>()).Which.Message.Should().Contain("schema 99");
+    }
+
+    [Fact]
+    public async Task BatchInputsAreKeptOnceForAllItsSignalsAndEachSignalReadsBackItsOwnItem()
+    {
+        await Store.InitializeAsync(CancellationToken.None);
+        var rows = Enumerable.Range(0, 40).Select(i => new[] { 0.01 * i, 30.0 + i }).ToArray();
+        var schema = new SignalEngine.Features.FeatureSchema(["ret_1", "rsi_14"]);
+        var start = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var inputs = Enumerable.Range(10, 30)
+            .Select(r => new SignalEngine.Pipeline.SignalInput("TTRC", start.AddDays(r), rows[r], new ArraySegment<double[]>(rows, r - 9, 9), null))
+            .ToArray();
+        var batchInputs = BatchInputs.Of(inputs, schema);
+        var batch = new RecordedBatch(Guid.CreateVersion7(), DateTimeOffset.UtcNow, batchInputs, inputs.Select((input, i) =>
+            RecordedSignal.Of(Guid.CreateVersion7(), input.Instrument, input.Timestamp, SignalAction.Hold, "v-test", $$"""{"n":{{i}}}""", $$"""{"e":{{i}}}""", i)).ToArray());
+
+        await Store.SaveAsync(batch, null, CancellationToken.None);
+
+        batchInputs.RowCount.Should().Be(39, "rows 1 to 39 are each kept once, whichever items they are history of");
+        for (var i = 0; i < inputs.Length; i += 7)
+        {
+            var stored = await Store.GetAsync(batch.Signals[i].Id, CancellationToken.None);
+            stored.Should().Be(batch.Record(i));
+            stored!.ExplanationJson.Should().Be($$"""{"e":{{i}}}""");
+            var item = System.Text.Json.JsonSerializer.Deserialize<SignalEngine.Api.Input.FeatureBatchItem>(stored.InputJson, SignalEngine.Api.Hosting.ApiDefaults.Json)!;
+            item.History!.Should().HaveCount(9);
+            item.Features["rsi_14"].Should().Be(inputs[i].Features[1]);
+        }
     }
 
     [Fact]

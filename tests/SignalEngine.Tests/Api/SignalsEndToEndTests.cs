@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SignalEngine.Api.Hosting;
+using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
 using SignalEngine.Tests.Api.Support;
 using SignalEngine.Tests.Support;
@@ -51,6 +53,54 @@ public sealed class SignalsEndToEndTests : IDisposable
         signals.Should().OnlyContain(s => s.GetProperty("modelVersion").GetString() == _fixture.Manifest.Version);
         signals.Should().OnlyContain(s => new[] { "buy", "sell", "hold" }.Contains(s.GetProperty("action").GetString()));
         _app.StoredCount().Should().Be(items.Count);
+    }
+
+    /// <summary>
+    /// The audit alone re-derives every signal: its "batch.inputs" event decoded, replayed through the bundle its
+    /// signals name, gives each signal as answered (but its id) and an explanation with the audited hash, which is also
+    /// the stored explanation, contribution for contribution.
+    /// </summary>
+    [Fact]
+    public async Task EverySignalIsReDerivedFromTheAuditAloneWithTheSameActionProbabilitiesAndContributions()
+    {
+        var body = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(body))
+        {
+            SignalEngine.Cli.FeatureBodies.Write(writer, [RequestItems.Frame(_fixture)], last: 40, _fixture.Manifest.WindowLength, SignalEngine.Cli.FeatureBodies.Series);
+        }
+        var response = await _client.PostAsync("/signals", Json(System.Text.Encoding.UTF8.GetString(body.ToArray())));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var answered = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signals").EnumerateArray().ToArray();
+
+        var issued = _app.AuditLines().Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        issued.Should().HaveCount(40).And.OnlyContain(e => e.GetProperty("Event").GetString() == "signal.issued"
+            && e.GetProperty("ModelVersion").GetString() == _fixture.Manifest.Version);
+        var batch = issued.Select(e => e.TryGetProperty("BatchInputs", out var inputs) ? inputs : (JsonElement?)null).OfType<JsonElement>().Single();
+        var inputs = BatchInputs.Decode(Convert.FromBase64String(batch.GetProperty("data").GetString()!));
+        inputs.RowCount.Should().Be(40 + HistoryRows, "each bar is kept once, whichever signals it is history of");
+
+        var replayed = new SignalPipeline(_fixture.Bundle.Stages).Run(inputs.Inputs());
+
+        foreach (var (audited, i) in issued.Select((e, i) => (e, i)))
+        {
+            var id = Guid.Parse(audited.GetProperty("SignalId").GetString()!);
+            var item = audited.GetProperty("Input").GetProperty("item").GetInt32();
+            audited.GetProperty("Input").GetProperty("batchId").GetString().Should().Be(batch.GetProperty("batchId").GetString());
+            var signal = replayed[item].Signal with { Id = id };
+            var explanation = replayed[item].Explanation with { SignalId = id };
+
+            var auditedSignal = audited.GetProperty("Signal");
+            auditedSignal.GetProperty("action").GetString().Should().Be(signal.Action.ToString().ToLowerInvariant());
+            foreach (var (name, value) in new[] { ("buy", signal.Probabilities.Buy), ("sell", signal.Probabilities.Sell), ("hold", signal.Probabilities.Hold) })
+            {
+                auditedSignal.GetProperty("probabilities").GetProperty(name).GetDouble().Should().Be(value);
+            }
+            JsonSerializer.Serialize(signal, ApiDefaults.Json).Should().Be(answered[i].GetRawText(), "the replayed signal is the answered one");
+            var explanationJson = JsonSerializer.SerializeToUtf8Bytes(explanation, ApiDefaults.Json);
+            RecordedSignal.Sha256(explanationJson).Should().Be(audited.GetProperty("ExplanationSha256").GetString());
+            (await _client.GetStringAsync($"/signals/{id}/explanation")).Should().Be(System.Text.Encoding.UTF8.GetString(explanationJson),
+                "the stored explanation's contributions are the replayed ones");
+        }
     }
 
     [Fact]
@@ -148,11 +198,14 @@ public sealed class SignalsEndToEndTests : IDisposable
     public async Task SwaggerExampleSucceedsAgainstTheServedModel()
     {
         var document = await _client.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
-        var example = document.GetProperty("paths").GetProperty("/signals").GetProperty("post").GetProperty("requestBody")
-            .GetProperty("content").GetProperty("application/json").GetProperty("example");
+        var examples = document.GetProperty("paths").GetProperty("/signals").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("examples");
 
-        var response = await _client.PostAsync("/signals", Json(example.GetRawText()));
+        foreach (var form in new[] { "items", "series" })
+        {
+            var response = await _client.PostAsync("/signals", Json(examples.GetProperty(form).GetProperty("value").GetRawText()));
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SignalEngine.Api.Storage;
 using SignalEngine.Tests.Api.Support;
 using static SignalEngine.Tests.Api.Support.RequestBodies;
 
@@ -33,11 +34,55 @@ public sealed class SignalsHostTests : IDisposable
         _app.StoredCount().Should().Be(3);
 
         var audited = _app.AuditLines().Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var batch = audited[0].GetProperty("BatchInputs");
+        var inputs = BatchInputs.Decode(Convert.FromBase64String(batch.GetProperty("data").GetString()!));
         audited.Select(e => e.GetProperty("SignalId").GetString()).Should().BeEquivalentTo(ids);
         audited.Should().OnlyContain(e => e.GetProperty("ModelVersion").GetString() == FakeBundle.Version
             && e.GetProperty("RequestId").GetString()!.Length > 0
-            && e.GetProperty("Input").GetProperty("features").GetProperty("rsi_14").GetDouble() == 50
-            && e.GetProperty("Explanation").GetProperty("signalId").GetString() == e.GetProperty("SignalId").GetString());
+            && e.GetProperty("Input").GetProperty("batchId").GetString() == batch.GetProperty("batchId").GetString()
+            && inputs.Input(e.GetProperty("Input").GetProperty("item").GetInt32()).Features[1] == 50
+            && e.GetProperty("Signal").GetProperty("id").GetString() == e.GetProperty("SignalId").GetString()
+            && e.GetProperty("ExplanationSha256").GetString()!.Length == 64);
+    }
+
+    [Fact]
+    public async Task SeriesFormGivesTheSignalsAndExplanationsTheItemFormGivesForTheSameBars()
+    {
+        var series = FakeSeries(rows: 6, last: 4);
+        var rows = series["rows"]!.AsArray();
+        var items = Enumerable.Range(2, 4).Select(r => new System.Text.Json.Nodes.JsonObject
+        {
+            ["instrument"] = "TEST",
+            ["timestamp"] = rows[r]!["timestamp"]!.DeepClone(),
+            ["features"] = rows[r]!["features"]!.DeepClone(),
+            // The fake bundle's window is 3 bars: each signalled row takes the 2 rows before it (the first the 1 there is).
+            ["history"] = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(Math.Max(0, r - 2), Math.Min(r, 2)).Select(h => rows[h]!["features"]!.DeepClone())]),
+        }).ToArray();
+
+        var fromSeries = await SignalsOf(await _client.PostAsync("/signals", Json(FakeSeriesBatch(series))));
+        var fromItems = await SignalsOf(await _client.PostAsync("/signals", Json(FakeBatch(items))));
+
+        fromSeries.Should().HaveCount(4);
+        for (var i = 0; i < 4; i++)
+        {
+            WithoutIds(fromSeries[i]).Should().Be(WithoutIds(fromItems[i]));
+            var explanations = await Task.WhenAll(new[] { fromSeries[i], fromItems[i] }.Select(s => _client.GetStringAsync($"/signals/{s.GetProperty("id").GetString()}/explanation")));
+            WithoutIds(JsonDocument.Parse(explanations[0]).RootElement).Should().Be(WithoutIds(JsonDocument.Parse(explanations[1]).RootElement));
+        }
+    }
+
+    private static async Task<JsonElement[]> SignalsOf(HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signals").EnumerateArray().ToArray();
+    }
+
+    private static string WithoutIds(JsonElement element)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
+        node.Remove("id");
+        node.Remove("signalId");
+        return node.ToJsonString();
     }
 
     [Fact]
@@ -167,11 +212,19 @@ public sealed class SignalsHostTests : IDisposable
         schemas.GetProperty("SignalAction").GetProperty("enum").EnumerateArray().Select(v => v.GetString()).Should().BeEquivalentTo("hold", "buy", "sell");
         explanation.GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content")
             .GetProperty("application/json").GetProperty("schema").GetRawText().Should().Contain("SignalExplanation");
-        var example = signals.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        var examples = signals.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples");
+        var example = examples.GetProperty("items").GetProperty("value");
         example.GetProperty("items")[0].GetProperty("features").EnumerateObject().Select(p => p.Name).Should().Equal(FakeBundle.Schema);
+        var series = examples.GetProperty("series").GetProperty("value");
+        series.GetProperty("series")[0].GetProperty("rows")[0].GetProperty("features").EnumerateObject().Select(p => p.Name).Should().Equal(FakeBundle.Schema);
+        signals.GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).Should()
+            .BeEquivalentTo("200", "400", "401", "403", "409", "413", "415", "422", "429", "503", "504");
 
         var tried = await _client.PostAsync("/signals", Json(example.GetRawText()));
         tried.StatusCode.Should().Be(HttpStatusCode.OK);
+        var triedSeries = await _client.PostAsync("/signals", Json(series.GetRawText()));
+        triedSeries.StatusCode.Should().Be(HttpStatusCode.OK, await triedSeries.Content.ReadAsStringAsync());
+        (await triedSeries.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signals").GetArrayLength().Should().Be(2);
         (await _client.GetAsync("/swagger/index.html")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }

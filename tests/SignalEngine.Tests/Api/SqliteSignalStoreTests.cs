@@ -12,6 +12,12 @@ public sealed class SqliteSignalStoreTests : SignalStoreContract, IDisposable
 
     protected override ISignalStore Store => _store;
 
+    protected override System.Data.Common.DbConnection Connect()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_store.Path)!);
+        return new SqliteConnection($"Data Source={_store.Path};Pooling=False");
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -38,4 +38,24 @@ public sealed class FeaturesCommandTests : IDisposable
             .And.Contain(Path.Combine("models", "close"));
         File.Exists(body).Should().BeFalse("nothing half-written is left behind");
     }
+
+    [Fact]
+    public void SeriesFormGivesTheItemsFormsInputsWithEachBarSentOnce()
+    {
+        var bundle = RepositoryPaths.File("models", "default");
+        var manifest = SignalEngine.Bundle.BundleLoader.ReadManifest(bundle);
+        var schema = new SignalEngine.Features.FeatureSchema(manifest.FeatureSchema);
+        var paths = new[] { "items", "series" }.Select(form => Path.Combine(_folder, form + ".json")).ToArray();
+
+        Run("--data", RepositoryPaths.Data("ttrc.csv"), "--bundle", bundle, "--last", "20", "--out", paths[0]).Should().Be(0);
+        Run("--data", RepositoryPaths.Data("ttrc.csv"), "--bundle", bundle, "--last", "20", "--form", "series", "--out", paths[1]).Should().Be(0);
+
+        var read = paths.Select(p => SignalEngine.Api.Input.FeatureBatchReader.Read(File.ReadAllBytes(p), schema, 100, manifest.WindowLength - 1)).ToArray();
+        read.Should().OnlyContain(r => r.IsValid);
+        read[1].Paths.Should().OnlyContain(p => p.StartsWith("series[0].rows[", StringComparison.Ordinal));
+        read[1].Items.Should().BeEquivalentTo(read[0].Items, o => o.WithStrictOrdering());
+        new FileInfo(paths[1]).Length.Should().BeLessThan(new FileInfo(paths[0]).Length / 5, "history is sent once, not once per item");
+        var run = () => Run("--data", RepositoryPaths.Data("ttrc.csv"), "--form", "columns");
+        run.Should().Throw<UsageException>().Which.Message.Should().Contain("--form");
+    }
 }

@@ -87,8 +87,37 @@ public sealed class GeneratedClientTests : IClassFixture<OpenApiDocumentTests.De
         validation.Errors!.AdditionalData.Should().ContainKey("items");
     }
 
-    [Fact(Skip = "issue 13 adds the series form of the POST /signals body: regenerate the document (bash scripts/openapi.sh), then post the same bars as one series here and expect the item form's signals")]
-    public Task SeriesBatchSignalsLikeTheItemForm() => Task.CompletedTask;
+    [Fact]
+    public async Task SeriesBatchSignalsLikeTheItemForm()
+    {
+        var model = (await _client.Models.Current.GetAsync())!;
+        var items = Enumerable.Range(0, 3).Select(i => Item(model, i)).ToList();
+        // The same bars as one series: the history of the first item, then the three items' own rows, oldest first.
+        var rows = Enumerable.Range(0, model.HistoryLength!.Value + 3).Select(t => new FeatureSeriesRow
+        {
+            Timestamp = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(t),
+            Features = new FeatureSeriesRow_features { AdditionalData = Row(model, t) },
+        }).ToList();
+
+        var fromItems = (await _client.Signals.PostAsync(new FeatureBatch { Items = items }))!.Signals!;
+        var fromSeries = (await _client.Signals.PostAsync(new FeatureBatch { Series = [new FeatureSeries { Instrument = "KIOTA", Last = 3, Rows = rows }] }))!.Signals!;
+
+        fromSeries.Should().HaveCount(3);
+        for (var i = 0; i < 3; i++)
+        {
+            fromSeries[i].Timestamp.Should().Be(fromItems[i].Timestamp);
+            fromSeries[i].Action.Should().Be(fromItems[i].Action);
+            fromSeries[i].Confidence.Should().Be(fromItems[i].Confidence);
+            fromSeries[i].Probabilities!.Buy.Should().Be(fromItems[i].Probabilities!.Buy);
+            fromSeries[i].Probabilities!.Sell.Should().Be(fromItems[i].Probabilities!.Sell);
+            fromSeries[i].Id!.Value.Should().NotBe(fromItems[i].Id!.Value);
+        }
+    }
+
+    /// <summary>Bar <paramref name="t"/>'s features: any finite values are valid.</summary>
+    private static Dictionary<string, object> Row(ModelDescription model, int t) =>
+        model.FeatureSchema!.Select((name, k) => (name, value: (object)(name.StartsWith("rsi", StringComparison.Ordinal) ? 50 + 20 * Math.Sin(0.3 * t + k) : 0.01 * Math.Sin(0.3 * t + k))))
+            .ToDictionary(x => x.name, x => x.value);
 
     /// <summary>An item with every feature of the served schema and the history stage 2 needs (any finite values are valid).</summary>
     private static FeatureBatchItem Item(ModelDescription model, int index)

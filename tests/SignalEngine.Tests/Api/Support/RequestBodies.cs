@@ -34,6 +34,23 @@ public static class RequestBodies
 
     public static JsonObject FakeBatch(params JsonObject[] items) => new() { ["items"] = new JsonArray(items) };
 
+    /// <summary>One series of <paramref name="rows"/> hourly rows of the fake schema, oldest first, its last <paramref name="last"/> signalled.</summary>
+    public static JsonObject FakeSeries(int rows = 4, int last = 2, string instrument = "TEST")
+    {
+        var array = new JsonArray();
+        for (var k = 0; k < rows; k++)
+        {
+            array.Add(new JsonObject
+            {
+                ["timestamp"] = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero).AddHours(k).ToString("O"),
+                ["features"] = FakeRow(ret: 0.1 * k, rsi: 45 + k),
+            });
+        }
+        return new JsonObject { ["instrument"] = instrument, ["last"] = last, ["rows"] = array };
+    }
+
+    public static JsonObject FakeSeriesBatch(params JsonObject[] series) => new() { ["series"] = new JsonArray(series) };
+
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     public static StringContent Json(JsonNode body) => Json(body.ToJsonString());
