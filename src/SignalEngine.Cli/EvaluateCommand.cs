@@ -46,13 +46,13 @@ public static class EvaluateCommand
         foreach (var s in report.Strategies)
         {
             var m = s.Metrics;
-            table.AddRow(s.Strategy, $"{m["coverage"]:P1}", $"{m["precisionBuy"]:0.000}", $"{m["precisionSell"]:0.000}", $"{m["falsePositiveRate"]:P1}",
-                $"{m["brier"]:0.000}", $"{m["logLoss"]:0.000}", $"{m["ece"]:0.000}", $"{m["return"]:P1}", $"{m["sharpe"]:0.00}", $"{m["maxDrawdown"]:P1}");
+            table.AddRow(s.Strategy, $"{m.Coverage:P1}", $"{m.PrecisionBuy:0.000}", $"{m.PrecisionSell:0.000}", $"{m.FalsePositiveRate:P1}",
+                $"{m.Brier:0.000}", $"{m.LogLoss:0.000}", $"{m.Ece:0.000}", $"{m.Return:P1}", $"{m.Sharpe:0.00}", $"{m.MaxDrawdown:P1}");
         }
         table.AddRow("buy-and-hold", "", "", "", "", "", "", "", $"{report.BuyAndHold.TotalReturn:P1}", $"{report.BuyAndHold.Sharpe:0.00}", $"{report.BuyAndHold.MaxDrawdown:P1}");
         AnsiConsole.Write(table);
         var first = report.Strategies[0].Metrics;
-        AnsiConsole.MarkupLine(Markup.Escape($"{report.EvaluatedBars} bars out of sample ({report.TestPeriods}); base rates BUY {first["baseRateBuy"]:P1}, SELL {first["baseRateSell"]:P1}; {report.Seconds} s"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{report.EvaluatedBars} bars out of sample ({report.TestPeriods}); base rates BUY {first.BaseRateBuy:P1}, SELL {first.BaseRateSell:P1}; {report.Seconds} s"));
         AnsiConsole.MarkupLine(Markup.Escape($"report: {string.Join(", ", files.Select(Path.GetFullPath))}"));
         return 0;
     }

@@ -59,11 +59,11 @@ public static class ReportWriter
         {
             var m = s.Metrics;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Strategy} | {Pct(m["coverage"])} | {P(m["precisionBuy"])} | {P(m["precisionSell"])} | {m["signalsBuy"]}/{m["signalsSell"]} | {Pct(m["falsePositiveRate"])} | {P(m["brier"])} | {P(m["logLoss"])} | {P(m["ece"])} | {P(m["meanConfidence"])} |");
+                $"| {s.Strategy} | {Pct(m.Coverage)} | {P(m.PrecisionBuy)} | {P(m.PrecisionSell)} | {m.SignalsBuy}/{m.SignalsSell} | {Pct(m.FalsePositiveRate)} | {P(m.Brier)} | {P(m.LogLoss)} | {P(m.Ece)} | {P(m.MeanConfidence)} |");
         }
         var first = report.Strategies[0].Metrics;
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Base rates of the labels on these bars: BUY {Pct(first["baseRateBuy"])}, SELL {Pct(first["baseRateSell"])}, HOLD {Pct(first["baseRateHold"])}. A precision is worth something only above its base rate. The false-positive rate is the share of HOLD-labelled bars that got a BUY or SELL.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Base rates of the labels on these bars: BUY {Pct(first.BaseRateBuy)}, SELL {Pct(first.BaseRateSell)}, HOLD {Pct(first.BaseRateHold)}. A precision is worth something only above its base rate. The false-positive rate is the share of HOLD-labelled bars that got a BUY or SELL.");
         md.AppendLine();
         md.AppendLine("## Backtest (long/short, one bar ahead)");
         md.AppendLine();
@@ -143,7 +143,7 @@ public static class ReportWriter
         foreach (var s in report.Strategies)
         {
             var bins = string.Join("; ", s.Reliability.Select(b => $"{b.Count} / {P(b.MeanConfidence)} / {P(b.ObservedFrequency)}"));
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.GetValueOrDefault("ece", double.NaN))} | {bins} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.Ece)} | {bins} |");
         }
         md.AppendLine();
     }

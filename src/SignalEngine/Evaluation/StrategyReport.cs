@@ -10,12 +10,41 @@ namespace SignalEngine.Evaluation;
 /// <param name="TradeSharpe">The probabilistic Sharpe ratio of the trade backtest's per-bar returns, where computed.</param>
 public sealed record StrategyReport(
     string Strategy,
-    IReadOnlyDictionary<string, double> Metrics,
+    StrategyMetrics Metrics,
     IReadOnlyList<ReliabilityBin> Reliability,
     BacktestResult Backtest,
     TradeBacktestResult? Trades = null,
     SkillEstimate? LogLossSkill = null,
     ProbabilisticSharpeRatio? TradeSharpe = null);
+
+/// <summary>Classification, calibration and per-bar backtest figures of one strategy's calls against the labels.</summary>
+/// <param name="Bars">Bars the calls were made on.</param>
+/// <param name="Coverage">Share of bars with a BUY or SELL call.</param>
+/// <param name="FalsePositiveRate">Share of HOLD-labelled bars that got a BUY or SELL (NaN without HOLD bars).</param>
+/// <param name="Ece">Expected calibration error of the stated confidence over equal-mass bins.</param>
+/// <param name="DirectionalAccuracy">Of the BUY and SELL calls on BUY- or SELL-labelled bars, the share on the right side.</param>
+/// <param name="Return">Total return of the per-bar backtest after costs; <paramref name="Sharpe"/>, <paramref name="MaxDrawdown"/> and <paramref name="Turnover"/> of the same.</param>
+public sealed record StrategyMetrics(
+    double Bars,
+    double Coverage,
+    double PrecisionBuy,
+    double PrecisionSell,
+    double SignalsBuy,
+    double SignalsSell,
+    double BaseRateBuy,
+    double BaseRateSell,
+    double BaseRateHold,
+    double FalsePositiveRate,
+    double Brier,
+    double LogLoss,
+    double Ece,
+    double MeanConfidence,
+    double Accuracy,
+    double DirectionalAccuracy,
+    double Return,
+    double Sharpe,
+    double MaxDrawdown,
+    double Turnover);
 
 /// <summary>Classification, calibration and backtest figures of one strategy's calls against the labels.</summary>
 public static class StrategyScoring
@@ -38,30 +67,28 @@ public static class StrategyScoring
         var confidence = calls.Select(c => c.Confidence).ToArray();
         var correct = calls.Select((c, i) => c.Action == labels[i]).ToArray();
 
-        var metrics = new Dictionary<string, double>
-        {
-            ["bars"] = calls.Count,
-            ["coverage"] = Scoring.Metrics.Rate(acting),
-            ["precisionBuy"] = Scoring.Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
-            ["precisionSell"] = Scoring.Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
-            ["signalsBuy"] = actions.Count(a => a == SignalAction.Buy),
-            ["signalsSell"] = actions.Count(a => a == SignalAction.Sell),
-            ["baseRateBuy"] = Scoring.Metrics.Rate(Is(labels, SignalAction.Buy)),
-            ["baseRateSell"] = Scoring.Metrics.Rate(Is(labels, SignalAction.Sell)),
-            ["baseRateHold"] = Scoring.Metrics.Rate(holdLabels),
-            ["falsePositiveRate"] = holdLabels.Count(h => h) == 0 ? double.NaN : falsePositives / (double)holdLabels.Count(h => h),
-            ["brier"] = calls.Select((c, i) => MulticlassBrier(c.Probabilities, labels[i])).Average(),
-            ["logLoss"] = calls.Select((c, i) => -Math.Log(Math.Max(1e-12, c.Probabilities.Of(labels[i])))).Average(),
-            ["ece"] = Calibration.ExpectedCalibrationError(confidence, correct, calibrationBins),
-            ["meanConfidence"] = confidence.Average(),
-            ["accuracy"] = Scoring.Metrics.Rate(correct),
-            ["directionalAccuracy"] = DirectionalAccuracy(actions, labels),
-        };
         var backtest = Portfolio(actions.Select(Position).ToArray(), bars, costBasisPoints, periodsPerYear);
-        metrics["return"] = backtest.TotalReturn;
-        metrics["sharpe"] = backtest.Sharpe;
-        metrics["maxDrawdown"] = backtest.MaxDrawdown;
-        metrics["turnover"] = backtest.Turnover;
+        var metrics = new StrategyMetrics(
+            Bars: calls.Count,
+            Coverage: Scoring.Metrics.Rate(acting),
+            PrecisionBuy: Scoring.Metrics.Precision(Is(actions, SignalAction.Buy), Is(labels, SignalAction.Buy)),
+            PrecisionSell: Scoring.Metrics.Precision(Is(actions, SignalAction.Sell), Is(labels, SignalAction.Sell)),
+            SignalsBuy: actions.Count(a => a == SignalAction.Buy),
+            SignalsSell: actions.Count(a => a == SignalAction.Sell),
+            BaseRateBuy: Scoring.Metrics.Rate(Is(labels, SignalAction.Buy)),
+            BaseRateSell: Scoring.Metrics.Rate(Is(labels, SignalAction.Sell)),
+            BaseRateHold: Scoring.Metrics.Rate(holdLabels),
+            FalsePositiveRate: holdLabels.Count(h => h) == 0 ? double.NaN : falsePositives / (double)holdLabels.Count(h => h),
+            Brier: calls.Select((c, i) => MulticlassBrier(c.Probabilities, labels[i])).Average(),
+            LogLoss: calls.Select((c, i) => -Math.Log(Math.Max(1e-12, c.Probabilities.Of(labels[i])))).Average(),
+            Ece: Calibration.ExpectedCalibrationError(confidence, correct, calibrationBins),
+            MeanConfidence: confidence.Average(),
+            Accuracy: Scoring.Metrics.Rate(correct),
+            DirectionalAccuracy: DirectionalAccuracy(actions, labels),
+            Return: backtest.TotalReturn,
+            Sharpe: backtest.Sharpe,
+            MaxDrawdown: backtest.MaxDrawdown,
+            Turnover: backtest.Turnover);
         return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest);
     }
 

@@ -22,7 +22,7 @@ public static class SvgCharts
     /// <summary>Observed frequency against mean stated confidence per equal-mass bin, one line per strategy, and the diagonal.</summary>
     public static string Reliability(IReadOnlyList<StrategyReport> strategies, int bins)
     {
-        var labels = strategies.Select(s => $"{s.Strategy} (ECE {s.Metrics["ece"].ToString("0.000", CultureInfo.InvariantCulture)})").ToArray();
+        var labels = strategies.Select(s => $"{s.Strategy} (ECE {s.Metrics.Ece.ToString("0.000", CultureInfo.InvariantCulture)})").ToArray();
         var chart = new Chart($"Reliability of the chosen action's confidence ({bins} equal-mass bins)", labels, 0, 1, 0, 1, logY: false);
         chart.Axes("stated confidence", "observed frequency", NumericTicks(0, 1), NumericTicks(0, 1));
         chart.Diagonal();

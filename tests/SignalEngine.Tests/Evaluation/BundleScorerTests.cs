@@ -20,7 +20,7 @@ public sealed class BundleScorerTests(SmallBundleFixture fixture)
         report.ModelVersion.Should().Be(fixture.Manifest.Version);
         report.Strategies.Select(s => s.Strategy).Should().Equal(Strategies.All);
         report.EvaluatedBars.Should().BeGreaterThan(1500);
-        report.Strategies.Should().OnlyContain(s => s.Metrics["bars"] == report.EvaluatedBars && s.Reliability.Count == Calibration.DefaultBins);
+        report.Strategies.Should().OnlyContain(s => s.Metrics.Bars == report.EvaluatedBars && s.Reliability.Count == Calibration.DefaultBins);
         var files = ReportWriter.Write(report, Path.Combine(Path.GetDirectoryName(unseen)!, "score-" + Guid.NewGuid().ToString("N")[..8]), "test");
         files.Should().OnlyContain(f => File.Exists(f) && new FileInfo(f).Length > 0);
         System.Xml.Linq.XDocument.Load(files.Single(f => f.EndsWith("reliability.svg"))).Root!.Name.LocalName.Should().Be("svg");

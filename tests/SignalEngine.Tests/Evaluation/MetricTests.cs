@@ -52,13 +52,13 @@ public sealed class MetricTests
 
         var m = StrategyScoring.Score("s", calls, labels, bars, 0, 252, 2).Metrics;
 
-        m["coverage"].Should().Be(0.75);
-        m["precisionBuy"].Should().Be(0.5);
-        m["precisionSell"].Should().Be(1);
-        m["falsePositiveRate"].Should().Be(0.5, "one of the two HOLD bars got a BUY");
+        m.Coverage.Should().Be(0.75);
+        m.PrecisionBuy.Should().Be(0.5);
+        m.PrecisionSell.Should().Be(1);
+        m.FalsePositiveRate.Should().Be(0.5, "one of the two HOLD bars got a BUY");
         // Brier per bar: label BUY: 0.16 + 0.01 + 0.09; HOLD: 0.36 + 0.01 + 0.49; SELL: 0.36 + 0.81 + 0.09.
-        m["brier"].Should().BeApproximately((0.26 + 0.86 + 0.86 + 1.26) / 4, 1e-12);
-        m["logLoss"].Should().BeApproximately(-(Math.Log(0.6) + 2 * Math.Log(0.3) + Math.Log(0.1)) / 4, 1e-12);
+        m.Brier.Should().BeApproximately((0.26 + 0.86 + 0.86 + 1.26) / 4, 1e-12);
+        m.LogLoss.Should().BeApproximately(-(Math.Log(0.6) + 2 * Math.Log(0.3) + Math.Log(0.1)) / 4, 1e-12);
     }
 
     [Fact]

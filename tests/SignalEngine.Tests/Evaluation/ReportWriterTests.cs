@@ -7,8 +7,9 @@ namespace SignalEngine.Tests.Evaluation;
 
 public sealed class ReportWriterTests
 {
-    private static readonly string[] MetricNames =
-        ["coverage", "precisionBuy", "precisionSell", "signalsBuy", "signalsSell", "falsePositiveRate", "brier", "logLoss", "ece", "meanConfidence", "baseRateBuy", "baseRateSell", "baseRateHold"];
+    /// <summary>Every figure of a strategy the same value: what the writer prints is then easy to find.</summary>
+    internal static StrategyMetrics Uniform(double value) =>
+        new(value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value);
 
     private static readonly string[] CandidateNames =
         ["stage1Candidates", "candidatesLabelledHold", "shareOfThoseHeldByPipeline", "stages12FalsePositives", "shareOfThoseRemovedByStage3", "pipelineFalsePositives"];
@@ -34,7 +35,7 @@ public sealed class ReportWriterTests
 
     private static StrategyReport Strategy(string name) => new(
         name,
-        MetricNames.ToDictionary(n => n, _ => 0.25),
+        Uniform(0.25),
         [new ReliabilityBin(12, 0.3, 0.25), new ReliabilityBin(11, 0.45, 0.5), new ReliabilityBin(12, 0.7, 0.5)],
         new BacktestResult(0, 0, 0, 0, [1, 1]));
 

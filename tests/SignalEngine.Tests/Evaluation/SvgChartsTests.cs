@@ -11,7 +11,7 @@ public sealed class SvgChartsTests
 
     internal static StrategyReport Report(string name, double ece, double[] equity) => new(
         name,
-        new Dictionary<string, double> { ["ece"] = ece },
+        ReportWriterTests.Uniform(double.NaN) with { Ece = ece },
         [new ReliabilityBin(10, 0.3, 0.35), new ReliabilityBin(10, 0.5, 0.45), new ReliabilityBin(10, 0.75, 0.5)],
         new BacktestResult(equity[^1] - 1, 0, 0, 0, equity));
 
