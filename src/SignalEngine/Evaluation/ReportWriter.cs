@@ -81,7 +81,7 @@ public static class ReportWriter
         md.AppendLine("## False positives removed by the later stages");
         md.AppendLine();
         var fp = report.CandidateFalsePositives;
-        md.AppendLine(CultureInfo.InvariantCulture, $"Stage 1 passed {fp["stage1Candidates"]} bars. {fp["candidatesLabelledHold"]} of them were HOLD bars; the full pipeline answered HOLD on {Pct(fp["shareOfThoseHeldByPipeline"])} of those. Stages 1+2 would have acted wrongly (HOLD bar or wrong side) on {fp["stages12FalsePositives"]}; the meta-learner removed {Pct(fp["shareOfThoseRemovedByStage3"])} of them. The full pipeline's own false positives: {fp["pipelineFalsePositives"]}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Stage 1 passed {fp.Stage1Candidates} bars. {fp.CandidatesLabelledHold} of them were HOLD bars; the full pipeline answered HOLD on {Pct(fp.ShareOfThoseHeldByPipeline)} of those. Stages 1+2 would have acted wrongly (HOLD bar or wrong side) on {fp.Stages12FalsePositives}; the meta-learner removed {Pct(fp.ShareOfThoseRemovedByStage3)} of them. The full pipeline's own false positives: {fp.PipelineFalsePositives}.");
         md.AppendLine();
         md.AppendLine("![reliability](reliability.svg)");
         md.AppendLine();

@@ -31,7 +31,7 @@ public sealed record EvaluationReport
     public TradeBacktestResult? BuyAndHoldTrades { get; init; }
 
     /// <summary>Stage-1 candidates that stages 1+2 would have acted on wrongly, and how many of them stage 3 turned to HOLD or the right side.</summary>
-    public required IReadOnlyDictionary<string, double> CandidateFalsePositives { get; init; }
+    public required CandidateFalsePositives CandidateFalsePositives { get; init; }
     public required double Seconds { get; init; }
 }
 
@@ -132,7 +132,7 @@ public static class WalkForwardEvaluator
             Strategies = reports,
             BuyAndHold = buyAndHold,
             BuyAndHoldTrades = WithTrades(reports[0], set, samples, samples.Select(_ => new StrategyCall(SignalAction.Buy, new(1, 0, 0), 1)).ToArray(), options.Labels with { Horizon = int.MaxValue / 4 }, costBasisPoints, holdThroughout: true).Trades,
-            CandidateFalsePositives = CandidateFalsePositives(calls[Strategies.Stages12], calls[Strategies.Pipeline], labels),
+            CandidateFalsePositives = CountCandidateFalsePositives(calls[Strategies.Stages12], calls[Strategies.Pipeline], labels),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }
@@ -192,7 +192,7 @@ public static class WalkForwardEvaluator
     /// the full pipeline removed: of those labelled HOLD, the share it answered HOLD; of those stages 1+2 got wrong (a
     /// HOLD bar or the other side), the share it answered HOLD or the right side.
     /// </summary>
-    internal static IReadOnlyDictionary<string, double> CandidateFalsePositives(
+    internal static CandidateFalsePositives CountCandidateFalsePositives(
         IReadOnlyList<StrategyCall> stages12, IReadOnlyList<StrategyCall> pipeline, IReadOnlyList<SignalAction> labels)
     {
         int candidates = 0, onHold = 0, heldByPipeline = 0, wrong = 0, removed = 0, pipelineWrong = 0;
@@ -211,14 +211,23 @@ public static class WalkForwardEvaluator
             if (pipeline[i].Action == SignalAction.Hold || pipeline[i].Action == labels[i]) removed++;
         }
         static double Share(int part, int whole) => whole == 0 ? double.NaN : part / (double)whole;
-        return new Dictionary<string, double>
-        {
-            ["stage1Candidates"] = candidates,
-            ["candidatesLabelledHold"] = onHold,
-            ["shareOfThoseHeldByPipeline"] = Share(heldByPipeline, onHold),
-            ["stages12FalsePositives"] = wrong,
-            ["shareOfThoseRemovedByStage3"] = Share(removed, wrong),
-            ["pipelineFalsePositives"] = pipelineWrong,
-        };
+        return new CandidateFalsePositives(
+            Stage1Candidates: candidates,
+            CandidatesLabelledHold: onHold,
+            ShareOfThoseHeldByPipeline: Share(heldByPipeline, onHold),
+            Stages12FalsePositives: wrong,
+            ShareOfThoseRemovedByStage3: Share(removed, wrong),
+            PipelineFalsePositives: pipelineWrong);
     }
 }
+
+/// <summary>What stage 3 did with the candidates stages 1+2 would have acted on.</summary>
+/// <param name="Stages12FalsePositives">Candidates stages 1+2 got wrong (a HOLD bar, or the wrong side).</param>
+/// <param name="ShareOfThoseRemovedByStage3">Of those, the share the full pipeline held or turned right (NaN when none).</param>
+public sealed record CandidateFalsePositives(
+    double Stage1Candidates,
+    double CandidatesLabelledHold,
+    double ShareOfThoseHeldByPipeline,
+    double Stages12FalsePositives,
+    double ShareOfThoseRemovedByStage3,
+    double PipelineFalsePositives);

@@ -11,9 +11,6 @@ public sealed class ReportWriterTests
     internal static StrategyMetrics Uniform(double value) =>
         new(value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value, value);
 
-    private static readonly string[] CandidateNames =
-        ["stage1Candidates", "candidatesLabelledHold", "shareOfThoseHeldByPipeline", "stages12FalsePositives", "shareOfThoseRemovedByStage3", "pipelineFalsePositives"];
-
     private static EvaluationReport Report(params StrategyReport[] strategies) => new()
     {
         Kind = "evaluation",
@@ -29,7 +26,7 @@ public sealed class ReportWriterTests
         Options = new TrainingOptions(),
         Strategies = strategies,
         BuyAndHold = new BacktestResult(0.01, 0.5, 0.03, 0, [1, 1.01]),
-        CandidateFalsePositives = CandidateNames.ToDictionary(n => n, _ => 0.0),
+        CandidateFalsePositives = new(0, 0, 0, 0, 0, 0),
         Seconds = 1,
     };
 
