@@ -9,10 +9,15 @@ namespace SignalEngine.Tests.Api;
 /// <summary>/metrics in Prometheus' text format: the service's own instruments and ASP.NET Core's request durations.</summary>
 public sealed class MetricsTests : IDisposable
 {
-    private readonly SignalEngineApplication _app = SignalEngineApplication.WithFakeBundle();
+    private readonly string _version = "fake-metrics-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly SignalEngineApplication _app;
     private readonly HttpClient _client;
 
-    public MetricsTests() => _client = _app.CreateClient();
+    public MetricsTests()
+    {
+        _app = new SignalEngineApplication("/fake/bundle", FakeBundle.Create(_version));
+        _client = _app.CreateClient();
+    }
 
     public void Dispose() => _app.Dispose();
 
@@ -27,14 +32,14 @@ public sealed class MetricsTests : IDisposable
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
         var samples = text.Split('\n').Where(l => l.StartsWith("signalengine_", StringComparison.Ordinal) || l.StartsWith("http_server", StringComparison.Ordinal)).ToArray();
-        samples.Where(l => l.StartsWith("signalengine_signals_total{", StringComparison.Ordinal) && l.Contains($"model_version=\"{FakeBundle.Version}\""))
+        samples.Where(l => l.StartsWith("signalengine_signals_total{", StringComparison.Ordinal) && l.Contains($"model_version=\"{_version}\""))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
             .Should().Be(3, "three signals were answered");
         foreach (var stage in new[] { "tree_filter", "sequence", "meta", "explain", "store", "audit" })
         {
             samples.Should().Contain(l => l.StartsWith("signalengine_stage_duration_seconds_count{", StringComparison.Ordinal) && l.Contains($"stage=\"{stage}\""), stage);
         }
-        samples.Should().Contain(l => l.StartsWith("signalengine_model_serving{", StringComparison.Ordinal) && l.Contains($"model_version=\"{FakeBundle.Version}\"") && l.EndsWith(" 1", StringComparison.Ordinal));
+        samples.Should().Contain(l => l.StartsWith("signalengine_model_serving{", StringComparison.Ordinal) && l.Contains($"model_version=\"{_version}\"") && l.EndsWith(" 1", StringComparison.Ordinal));
         samples.Should().Contain(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("http_route=\"/signals/\""));
         samples.Should().NotContain(l => l.Contains("instrument=") || l.Contains("signal_id="), "tags stay low-cardinality");
     }

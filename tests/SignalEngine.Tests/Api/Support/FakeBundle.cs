@@ -19,11 +19,13 @@ public static class FakeBundle
     public const int WindowLength = 3;
     public const string Version = "fake-1";
 
-    public static ModelBundle Create() => new(
+    /// <param name="version">The bundle's version; a test that counts by version gives its own, since the service's
+    /// instruments are read by meter name, process-wide, and other hosts of the test run serve the fake bundle too.</param>
+    public static ModelBundle Create(string version = Version) => new(
         "/fake/bundle",
         new BundleManifest
         {
-            Version = Version,
+            Version = version,
             Created = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero),
             TrainingDataFile = "fake.csv",
             TrainingDataSha256 = new string('0', 64),
