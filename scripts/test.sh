@@ -40,33 +40,27 @@ rm -rf "$results"
 # A build failure leaves no results: count it as a failure so the line never claims a clean run.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-# The compose topology on loopback (uses the binaries dotnet test just built); each PASS/FAIL line counts once.
-if [ "$status" -eq 0 ] || [ -f src/SignalEngine.Api/bin/Release/net10.0/SignalEngine.Api.dll ]; then
+# A script of checks that prints one PASS or FAIL line per check: each line counts once; a script that fails without
+# a FAIL line counts as one failure, so the last line never claims a clean run.
+run_checks() {
+  local name=$1 script=$2 out script_status p f
   phase=$SECONDS
-  topology=$(mktemp)
-  bash scripts/topology-test.sh | tee "$topology"
-  topology_status=${PIPESTATUS[0]}
-  p=$(grep -c '^PASS ' "$topology"); f=$(grep -c '^FAIL ' "$topology")
-  rm -f "$topology"
-  if [ "$topology_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  out=$(mktemp)
+  bash "$script" | tee "$out"
+  script_status=${PIPESTATUS[0]}
+  p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
+  rm -f "$out"
+  if [ "$script_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  [ "$topology_status" -eq 0 ] || status=1
-  echo "test.sh: topology test took $((SECONDS - phase)) s" >&2
-fi
+  [ "$script_status" -eq 0 ] || status=1
+  echo "test.sh: $name took $((SECONDS - phase)) s" >&2
+}
 
-# The API description and the clients with third-party tools against the real service (Redocly lint, the Prism contract
-# test, the Python client's tests; scripts/clients-test.sh); each PASS/FAIL line counts once.
+# Both use the binaries dotnet test just built: the compose topology on loopback, then the API description and the
+# clients with third-party tools against the real service (Redocly lint, the Prism contract test, the Python client).
 if [ "$status" -eq 0 ] || [ -f src/SignalEngine.Api/bin/Release/net10.0/SignalEngine.Api.dll ]; then
-  phase=$SECONDS
-  clients=$(mktemp)
-  bash scripts/clients-test.sh | tee "$clients"
-  clients_status=${PIPESTATUS[0]}
-  p=$(grep -c '^PASS ' "$clients"); f=$(grep -c '^FAIL ' "$clients")
-  rm -f "$clients"
-  if [ "$clients_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
-  [ "$clients_status" -eq 0 ] || status=1
-  echo "test.sh: clients test took $((SECONDS - phase)) s" >&2
+  run_checks "topology test" scripts/topology-test.sh
+  run_checks "clients test" scripts/clients-test.sh
 fi
 
 # The image and docker-compose.yml for real, on a private Docker engine with stand-in base images (scripts/container-test.sh).
@@ -75,16 +69,8 @@ wait "$images_pid"; images_status=$?
 sed 's/^/images: /' "$images_log" >&2; rm -f "$images_log"
 echo "test.sh: stand-in images were ready $((SECONDS - started)) s after the start (waited $((SECONDS - phase)) s for them)" >&2
 [ "$images_status" -eq 0 ] || echo "test.sh: building the stand-in images in the background failed; the container test retries" >&2
-phase=$SECONDS
-containers=$(mktemp)
-bash scripts/container-test.sh | tee "$containers"
-containers_status=${PIPESTATUS[0]}
-p=$(grep -c '^PASS ' "$containers"); f=$(grep -c '^FAIL ' "$containers")
-rm -f "$containers"
-if [ "$containers_status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-passed=$((passed + p)); failed=$((failed + f))
-[ "$containers_status" -eq 0 ] || status=1
-echo "test.sh: container test took $((SECONDS - phase)) s; everything $((SECONDS - started)) s" >&2
+run_checks "container test" scripts/container-test.sh
+echo "test.sh: everything took $((SECONDS - started)) s" >&2
 
 echo "$passed passed, $failed failed"
 exit "$status"
