@@ -157,27 +157,18 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     /// Runs <paramref name="use"/> on the network alone (no reader runs meanwhile), unless it is disposed; for what
     /// changes the network. It must leave the network in eval mode.
     /// </summary>
-    internal T UseNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use)
-    {
-        _gate.EnterWriteLock();
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return use(_network);
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
-    }
+    internal T UseNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use) => Guarded(exclusive: true, use);
 
     /// <summary>
     /// Runs <paramref name="use"/> on the network in eval mode alongside other readers, unless it is disposed. It must
     /// not change the network (no train(), no weight updates): only forward passes and gradients of the input.
     /// </summary>
-    internal T ReadNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use)
+    internal T ReadNetwork<T>(Func<nn.Module<Tensor, Tensor>, T> use) => Guarded(exclusive: false, use);
+
+    private T Guarded<T>(bool exclusive, Func<nn.Module<Tensor, Tensor>, T> use)
     {
-        _gate.EnterReadLock();
+        if (exclusive) _gate.EnterWriteLock();
+        else _gate.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -185,7 +176,8 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         }
         finally
         {
-            _gate.ExitReadLock();
+            if (exclusive) _gate.ExitWriteLock();
+            else _gate.ExitReadLock();
         }
     }
 
