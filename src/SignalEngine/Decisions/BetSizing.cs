@@ -7,9 +7,10 @@ namespace SignalEngine.Decisions;
 /// <summary>Settings of <see cref="BetSizing"/>; bind from configuration and validate at start.</summary>
 public sealed record BetSizingOptions
 {
-    /// <summary>K, the number of outcomes the probability is one of: 3 for the triple-barrier classes, so a
-    /// probability no better than a uniform guess (1/3) sizes to 0.</summary>
-    [Range(2, 10)] public int Outcomes { get; init; } = 3;
+    /// <summary>K, the number of outcomes the probability is one of, so a probability no better than a uniform guess
+    /// (1/K) sizes to 0: 2 for the pipeline, which sizes a barrier trade's probability of reaching its own barrier
+    /// before the other one.</summary>
+    [Range(2, 10)] public int Outcomes { get; init; } = 2;
 
     /// <summary>How many posterior standard deviations are taken off the probability before sizing.</summary>
     [Range(0, 5)] public double UncertaintyPenalty { get; init; } = 1;
@@ -21,7 +22,8 @@ public sealed record BetSizingOptions
 
 /// <summary>A signal's bet size and what made it.</summary>
 /// <param name="Size">Signed size in [-1, 1]: positive long, negative short, 0 for HOLD.</param>
-/// <param name="Probability">The probability of the chosen side's outcome that was sized (posterior predictive mean).</param>
+/// <param name="Probability">The probability that was sized (posterior predictive mean): for the pipeline's signals the
+/// trade's probability of touching its own barrier before the other one.</param>
 /// <param name="PosteriorStdDev">Its posterior standard deviation.</param>
 /// <param name="ShrunkProbability">Probability minus penalty times standard deviation: what the size was computed from.</param>
 /// <param name="UnshrunkSize">|size| that the probability alone would have given, before the shrink and the rounding.</param>
@@ -49,7 +51,7 @@ public sealed record BetSize(double Size, double Probability, double PosteriorSt
 public static class BetSizing
 {
     /// <param name="side">The decided action; HOLD sizes to 0.</param>
-    /// <param name="probability">The posterior predictive probability of the side's outcome: P(buy) for BUY, P(sell) for SELL.</param>
+    /// <param name="probability">The posterior predictive probability that the bet pays (the pipeline passes P(side) / (P(buy) + P(sell))).</param>
     /// <param name="posteriorStdDev">The posterior standard deviation of that probability (over the posterior draws).</param>
     public static BetSize Size(SignalAction side, double probability, double posteriorStdDev, BetSizingOptions options)
     {

@@ -7,10 +7,19 @@ namespace SignalEngine.Labels;
 /// </summary>
 public static class TripleBarrierLabeler
 {
-    public static SignalAction?[] Label(IReadOnlyList<double> close, LabelConfig config)
+    public static SignalAction?[] Label(IReadOnlyList<double> close, LabelConfig config) => LabelWithEnds(close, config).Labels;
+
+    /// <summary>
+    /// The labels and, per labelled bar, the bar its outcome was settled at: the first barrier touch, or the horizon
+    /// when neither barrier was touched (-1 where the label is null). Bars t + 1 .. end are the returns the label
+    /// depends on, the span its uniqueness is counted over (<see cref="LabelUniqueness"/>).
+    /// </summary>
+    public static (SignalAction?[] Labels, int[] Ends) LabelWithEnds(IReadOnlyList<double> close, LabelConfig config)
     {
         var n = close.Count;
         var labels = new SignalAction?[n];
+        var ends = new int[n];
+        Array.Fill(ends, -1);
         var width = config.BarrierWidth * Math.Sqrt(config.Horizon);
         for (var t = config.VolatilityWindow; t + config.Horizon < n; t++)
         {
@@ -19,14 +28,16 @@ public static class TripleBarrierLabeler
             var upper = close[t] * Math.Exp(width * sigma);
             var lower = close[t] * Math.Exp(-width * sigma);
             var label = SignalAction.Hold;
+            var end = t + config.Horizon;
             for (var j = t + 1; j <= t + config.Horizon; j++)
             {
-                if (close[j] >= upper) { label = SignalAction.Buy; break; }
-                if (close[j] <= lower) { label = SignalAction.Sell; break; }
+                if (close[j] >= upper) { (label, end) = (SignalAction.Buy, j); break; }
+                if (close[j] <= lower) { (label, end) = (SignalAction.Sell, j); break; }
             }
             labels[t] = label;
+            ends[t] = end;
         }
-        return labels;
+        return (labels, ends);
     }
 
     /// <summary>log(close[t + horizon] / close[t]), or null past the end of the series.</summary>

@@ -227,15 +227,36 @@ public static class StageComposer
     }
 
     /// <summary>
-    /// Sizes the bet from P(side) among the three outcomes and its posterior sd. Sizing the directional probability
-    /// P(side) / (P(buy) + P(sell)) with K = 2 instead was tried: on a synthetic random walk the rule then acted on 12%
-    /// of bars, short only, at 42% directional accuracy, trading the training period's small imbalance of SELL over
-    /// BUY labels, which the posterior draws (then parameter uncertainty only) did not doubt. The draws now also carry
-    /// the base rates' own uncertainty and stage 3 forgets old outcomes (see <see cref="MetaLearnerOptions.MemoryOutcomes"/>);
-    /// requiring P(side) above 1/3 stays as the stricter hurdle.
+    /// Sizes the barrier trade by its probability of winning: the side's barrier touched first among the trade's two
+    /// barrier outcomes, P(side) / (P(buy) + P(sell)), with K = 2 (AFML 10.3 sizes the probability that the bet pays),
+    /// shrunk by that probability's posterior standard deviation over the draws. The decision rule has already
+    /// weighed the timeout and the cost; sizing P(side) among the three outcomes instead (K = 3) sized a trade with
+    /// P(buy) 0.3 and P(sell) 0.05, six to one in its favour, at 0 wherever HOLD is the likeliest outcome, and that
+    /// turned nearly every trade the rule found on the shipped files into HOLD. (K = 2 once let a random walk trade
+    /// 12% of bars, when the rule's posterior draws carried no uncertainty of the base rates and stage 3 never forgot;
+    /// the rule, not the sizing, is what must stop those.)
     /// </summary>
-    private static BetSize SizeOf(SignalAction side, MetaPosterior posterior, BetSizingOptions options) =>
-        BetSizing.Size(side, posterior.Mean.Of(side), posterior.Spread(side).StdDev, options);
+    private static BetSize SizeOf(SignalAction side, MetaPosterior posterior, BetSizingOptions options)
+    {
+        var (mean, sd) = WinProbability(side, posterior);
+        return BetSizing.Size(side, mean, sd, options);
+    }
+
+    /// <summary>P(side) / (P(buy) + P(sell)) under the posterior means, and its standard deviation over the draws.</summary>
+    private static (double Mean, double StdDev) WinProbability(SignalAction side, MetaPosterior posterior)
+    {
+        static double Win(SignalAction side, double buy, double sell) =>
+            buy + sell > 0 ? (side == SignalAction.Buy ? buy : sell) / (buy + sell) : 0.5;
+
+        var mean = Win(side, posterior.Mean.Buy, posterior.Mean.Sell);
+        var (sum, count) = (0.0, posterior.Buy.Length);
+        for (var s = 0; s < count; s++)
+        {
+            var d = Win(side, posterior.Buy[s], posterior.Sell[s]) - mean;
+            sum += d * d;
+        }
+        return (mean, count > 1 ? Math.Sqrt(sum / (count - 1)) : 0);
+    }
 
     /// <summary><see cref="Decide(IMetaLearner, CandidateScore, ItemContext, DecisionRule)"/> for each item, in order.</summary>
     public static IReadOnlyList<MetaDecision> Decide(IMetaLearner meta, IReadOnlyList<CandidateScore> scores, IReadOnlyList<ItemContext> contexts, DecisionRule rule)

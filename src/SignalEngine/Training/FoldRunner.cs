@@ -85,14 +85,15 @@ internal sealed class FoldRunner(
     public IMetaLearner FitMetaLearner(IReadOnlyList<FoldOutput> folds) =>
         Catalog.MetaLearner(options.Meta.Model).Fit(
             folds.SelectMany(f => f.Inputs).ToArray(), folds.SelectMany(f => f.Labels).ToArray(),
-            options.Sequence.Models, options.Meta, version, LabelUniqueness);
+            options.Sequence.Models, options.Meta, version, LabelUniquenessOf(folds.SelectMany(f => f.Samples)));
 
     /// <summary>
-    /// What one outcome counts in stage 3 (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>): 1 / H, the
-    /// uniqueness of labels whose H-bar windows overlap fully, a lower bound where barriers are touched early, unless
-    /// the options say otherwise.
+    /// What one outcome counts in stage 3 (<see cref="BayesianStackingMetaLearner.LabelUniqueness"/>), unless the
+    /// options fix it: the average uniqueness of the fitting labels, measured from the bars each one's outcome spanned
+    /// (AFML 4.4), or 1 / H, the bound for fully overlapping labels, when there are none.
     /// </summary>
-    public double LabelUniqueness => options.Meta.LabelUniqueness ?? 1.0 / options.Labels.Horizon;
+    public double LabelUniquenessOf(IEnumerable<TrainingSample> fitting) =>
+        options.Meta.LabelUniqueness ?? (TrainingSet.Uniqueness(fitting) is var u && u > 0 ? Math.Min(1, u) : 1.0 / options.Labels.Horizon);
 
     /// <summary>
     /// Stage 3 fitted on <paramref name="earlier"/> only, deciding <paramref name="test"/> as it would run in service:
@@ -105,14 +106,14 @@ internal sealed class FoldRunner(
     {
         var horizon = options.Labels.Horizon;
         var start = test.Fold.TestStart;
-        var past = earlier.SelectMany(f => f.Samples.Select((s, i) => (Input: f.Inputs[i], Label: f.Labels[i], Known: s.TimeStep + horizon))).ToArray();
+        var past = earlier.SelectMany(f => f.Samples.Select((s, i) => (Input: f.Inputs[i], Label: f.Labels[i], Known: s.TimeStep + horizon, Sample: s))).ToArray();
         var initial = past.Where(x => x.Known <= start).ToArray();
         // Folds shorter than the horizon leave nothing known at the start: stage 3 then starts from all earlier outcomes.
         if (initial.Length == 0) (initial, start) = (past, int.MaxValue);
         var kind = Catalog.MetaLearner(options.Meta.Model);
         var meta = kind.Fit(
-            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version, LabelUniqueness);
-        var pending = new Queue<(MetaInput Input, SignalAction Label, int Known)>(past.Where(x => x.Known > start));
+            initial.Select(x => x.Input).ToArray(), initial.Select(x => x.Label).ToArray(), options.Sequence.Models, options.Meta, version, LabelUniquenessOf(initial.Select(x => x.Sample)));
+        var pending = new Queue<(MetaInput Input, SignalAction Label, int Known)>(past.Where(x => x.Known > start).Select(x => (x.Input, x.Label, x.Known)));
         var decisions = new MetaDecision[test.Samples.Count];
         for (var i = 0; i < decisions.Length; i++)
         {

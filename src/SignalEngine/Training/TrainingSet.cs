@@ -7,7 +7,8 @@ namespace SignalEngine.Training;
 
 /// <summary>A labelled bar usable for training: complete features over its whole stage-2 window, a defined label.</summary>
 /// <param name="TimeStep">Index of the bar's timestamp among all distinct timestamps of the data, for walk-forward splits.</param>
-public sealed record TrainingSample(int Series, int Bar, int TimeStep, SignalAction Label);
+/// <param name="End">The bar the label was settled at: its first barrier touch, or the horizon.</param>
+public sealed record TrainingSample(int Series, int Bar, int TimeStep, SignalAction Label, int End);
 
 /// <summary>
 /// Features, labels and samples of every instrument in a data file, ordered by time so walk-forward splits of the
@@ -46,6 +47,10 @@ public sealed class TrainingSet
     /// <summary>Where the decision's context is read from, exactly as serving reads it.</summary>
     public ContextColumns Columns { get; }
 
+    /// <summary>The average uniqueness of the samples' labels (<see cref="Labels.LabelUniqueness"/>), counting only their own overlaps.</summary>
+    public static double Uniqueness(IEnumerable<TrainingSample> samples) =>
+        Labels.LabelUniqueness.Average(samples.Select(s => (s.Series, s.Bar, s.End)));
+
     public IReadOnlyList<TrainingSample> InTimeRange(int start, int end) =>
         Samples.Where(s => s.TimeStep >= start && s.TimeStep < end).ToArray();
 
@@ -74,14 +79,14 @@ public sealed class TrainingSet
         for (var s = 0; s < frames.Length; s++)
         {
             var frame = frames[s];
-            var label = TripleBarrierLabeler.Label(frame.Close, labels);
+            var (label, ends) = TripleBarrierLabeler.LabelWithEnds(frame.Close, labels);
             var completeRun = 0;
             for (var bar = 0; bar < frame.Count; bar++)
             {
                 completeRun = frame.IsComplete(bar) ? completeRun + 1 : 0;
                 if (completeRun >= windowLength && label[bar] is { } y)
                 {
-                    samples.Add(new TrainingSample(s, bar, stepOf[frame.Timestamps[bar]], y));
+                    samples.Add(new TrainingSample(s, bar, stepOf[frame.Timestamps[bar]], y, ends[bar]));
                 }
             }
         }

@@ -5,7 +5,7 @@ namespace SignalEngine.Tests.Decisions;
 
 public sealed class BetSizingTests
 {
-    private static readonly BetSizingOptions Continuous = new() { Step = 0, UncertaintyPenalty = 0 };
+    private static readonly BetSizingOptions Continuous = new() { Outcomes = 3, Step = 0, UncertaintyPenalty = 0 };
 
     // 2 Φ(z) - 1 with z = (p - 1/K) / sqrt(p (1 - p)), computed with Python's math.erfc:
     // p = 0.6, K = 2: z = 0.1 / sqrt(0.24) = 0.20412, Φ(z) = 0.58087, size 0.16174.
@@ -54,7 +54,7 @@ public sealed class BetSizingTests
     public void SizesAreRoundedToTheStep()
     {
         // p = 0.5, sd 0.03, two sd off: p' = 0.44, continuous size 0.17014, rounded to steps of 0.1: 0.2; of 0.25: 0.25.
-        var options = new BetSizingOptions { UncertaintyPenalty = 2, Step = 0.1 };
+        var options = new BetSizingOptions { Outcomes = 3, UncertaintyPenalty = 2, Step = 0.1 };
 
         var tenths = BetSizing.Size(SignalAction.Sell, 0.5, 0.03, options);
         tenths.ContinuousSize.Should().BeApproximately(0.17014389616608994, 1e-12);

@@ -92,6 +92,29 @@ public sealed class StageComposerTests(SmallBundleFixture fixture)
             .BetSize.Should().BeNegative("a SELL is short");
     }
 
+    /// <summary>
+    /// The size is that of the trade's probability of reaching its own barrier first, P(buy) / (P(buy) + P(sell)),
+    /// with K = 2: P(buy) 0.3, P(sell) 0.05 is six to one for the long even though HOLD (0.65) is the likeliest
+    /// outcome. Hand-computed: p = 0.3 / 0.35 = 0.857143, z = (p - 0.5) / sqrt(p (1 - p)) = 1.020621 (Python math.erfc),
+    /// 2 Φ(z) - 1 = 0.692566; a certain posterior takes nothing off; rounded to the 0.1 step: 0.7.
+    /// </summary>
+    [Fact]
+    public void TheSizeIsThatOfTheTradesProbabilityOfReachingItsOwnBarrierFirst()
+    {
+        var rule = new DecisionRule(new LabelConfig(), new DecisionOptions());
+        var score = new CandidateScore(new TreeFilterResult(0.7, 0.85, true, null, [], []), []);
+
+        var decision = StageComposer.Decide(new FixedPosterior(new ClassProbabilities(0.3, 0.05, 0.65)), score, new ItemContext("normal", 0, 0.02), rule);
+
+        decision.Action.Should().Be(SignalAction.Buy);
+        decision.Sizing!.Probability.Should().BeApproximately(0.3 / 0.35, 1e-12);
+        decision.Sizing.PosteriorStdDev.Should().Be(0);
+        decision.Sizing.UnshrunkSize.Should().BeApproximately(0.6925658340726049, 1e-12);
+        decision.BetSize.Should().BeApproximately(0.7, 1e-12);
+        StageComposer.Decide(new FixedPosterior(new ClassProbabilities(0.05, 0.3, 0.65)), score, new ItemContext("normal", 0, 0.02), rule)
+            .BetSize.Should().BeApproximately(-0.7, 1e-12, "the short mirrors the long");
+    }
+
     [Fact]
     public void AFilteredItemIsHoldWithStageOnesReasonAndNoSize()
     {
