@@ -5,7 +5,7 @@ using SignalEngine.Bundle;
 
 namespace SignalEngine.Evaluation;
 
-/// <summary>Writes an evaluation report as report.md, report.json, reliability.svg and equity.svg in one folder.</summary>
+/// <summary>Writes an evaluation report as report.md, report.json, reliability.svg, equity.svg and predictions.csv in one folder.</summary>
 public static class ReportWriter
 {
     /// <param name="buyAndHold">Buy-and-hold's equity with its dates, drawn last in the trade-equity chart; the chart
@@ -14,6 +14,11 @@ public static class ReportWriter
     {
         Directory.CreateDirectory(directory);
         var files = new[] { "report.md", "report.json", "reliability.svg", "equity.svg" }.Select(f => Path.Combine(directory, f)).ToList();
+        if (report.Predictions is { } predictions)
+        {
+            files.Add(Path.Combine(directory, "predictions.csv"));
+            File.WriteAllText(files[^1], PredictionsCsv(predictions));
+        }
         File.WriteAllText(files[0], Markdown(report, command));
         File.WriteAllText(files[1], JsonSerializer.Serialize(report, BundleJson.Options));
         File.WriteAllText(files[2], SvgCharts.Reliability(report.Strategies, report.CalibrationBins));
@@ -27,6 +32,32 @@ public static class ReportWriter
         }
         return files;
     }
+
+    /// <summary>
+    /// One row per evaluated bar, in evaluation order: its time, instrument and label, then per strategy its action,
+    /// its BUY, SELL and HOLD probabilities and its bet size, so every figure of the report can be recomputed.
+    /// </summary>
+    public static string PredictionsCsv(IReadOnlyList<EvaluatedBar> predictions)
+    {
+        var csv = new StringBuilder("time,instrument,label");
+        // Column prefixes: "stages 1+2 (no meta-learner)" becomes stages_1_2_no_meta_learner.
+        var names = Strategies.All.Select(s => System.Text.RegularExpressions.Regex.Replace(s.ToLowerInvariant(), "[^a-z0-9]+", "_").Trim('_')).ToArray();
+        foreach (var name in names) csv.Append(CultureInfo.InvariantCulture, $",{name}_action,{name}_buy,{name}_sell,{name}_hold,{name}_size");
+        csv.Append('\n');
+        foreach (var bar in predictions)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{bar.Time:yyyy-MM-ddTHH:mm:ssK},{bar.Instrument},{Action(bar.Label)}");
+            foreach (var call in bar.Calls)
+            {
+                var p = call.Probabilities;
+                csv.Append(CultureInfo.InvariantCulture, $",{Action(call.Action)},{p.Buy:R},{p.Sell:R},{p.Hold:R},{call.BetSize ?? 0:R}");
+            }
+            csv.Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    private static string Action(Labels.SignalAction action) => action.ToString().ToUpperInvariant();
 
     private static List<EquityCurve> TradeEquityCurves(EvaluationReport report, EquityCurve? buyAndHold)
     {
@@ -138,13 +169,16 @@ public static class ReportWriter
 
         md.AppendLine(CultureInfo.InvariantCulture, $"## Reliability bins ({report.CalibrationBins} equal-mass bins of the chosen action's confidence)");
         md.AppendLine();
-        md.AppendLine("| strategy | ECE | bins: count / mean confidence / accuracy |");
-        md.AppendLine("|---|---|---|");
+        md.AppendLine("| strategy | ECE | calibrated forecast's ECE by chance: mean (90th percentile) | bins: count / mean confidence / accuracy |");
+        md.AppendLine("|---|---|---|---|");
         foreach (var s in report.Strategies)
         {
             var bins = string.Join("; ", s.Reliability.Select(b => $"{b.Count} / {P(b.MeanConfidence)} / {P(b.ObservedFrequency)}"));
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.Ece)} | {bins} |");
+            var floor = s.CalibratedEce is { } c ? $"{P(c.Mean)} ({P(c.P90)})" : "n/a";
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.Ece)} | {floor} | {bins} |");
         }
+        md.AppendLine();
+        md.AppendLine("The chance ECE draws every outcome independently with its stated confidence: what a perfectly calibrated forecast with these confidences would show from sampling noise alone. Overlapping labels are serially correlated, which raises that noise further: the figure is a lower bound of what chance alone gives.");
         md.AppendLine();
     }
 }

@@ -8,6 +8,8 @@ namespace SignalEngine.Evaluation;
 /// <param name="Trades">The trade backtest of the bets the calls describe (<see cref="TradeBacktest"/>), where computed.</param>
 /// <param name="LogLossSkill">Log-loss skill against the base rates with its bootstrap interval, where computed.</param>
 /// <param name="TradeSharpe">The probabilistic Sharpe ratio of the trade backtest's per-bar returns, where computed.</param>
+/// <param name="CalibratedEce">The ECE a perfectly calibrated forecast with the same confidences would show by chance
+/// (<see cref="Calibration.CalibratedReference"/>): mean and 90th percentile.</param>
 public sealed record StrategyReport(
     string Strategy,
     StrategyMetrics Metrics,
@@ -15,7 +17,11 @@ public sealed record StrategyReport(
     BacktestResult Backtest,
     TradeBacktestResult? Trades = null,
     SkillEstimate? LogLossSkill = null,
-    ProbabilisticSharpeRatio? TradeSharpe = null);
+    ProbabilisticSharpeRatio? TradeSharpe = null,
+    CalibratedEce? CalibratedEce = null);
+
+/// <summary>The ECE of a calibrated forecast with a strategy's confidences, by chance alone: its mean and 90th percentile.</summary>
+public sealed record CalibratedEce(double Mean, double P90);
 
 /// <summary>Classification, calibration and per-bar backtest figures of one strategy's calls against the labels.</summary>
 /// <param name="Bars">Bars the calls were made on.</param>
@@ -89,7 +95,8 @@ public static class StrategyScoring
             Sharpe: backtest.Sharpe,
             MaxDrawdown: backtest.MaxDrawdown,
             Turnover: backtest.Turnover);
-        return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest);
+        var (floor, floor90) = Calibration.CalibratedReference(confidence, calibrationBins);
+        return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest, CalibratedEce: new CalibratedEce(floor, floor90));
     }
 
     /// <summary>

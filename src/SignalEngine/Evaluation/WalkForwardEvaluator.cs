@@ -33,7 +33,14 @@ public sealed record EvaluationReport
     /// <summary>Stage-1 candidates that stages 1+2 would have acted on wrongly, and how many of them stage 3 turned to HOLD or the right side.</summary>
     public required CandidateFalsePositives CandidateFalsePositives { get; init; }
     public required double Seconds { get; init; }
+
+    /// <summary>Every evaluated bar with each strategy's call, written as predictions.csv (not part of report.json).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<EvaluatedBar>? Predictions { get; init; }
 }
+
+/// <summary>One evaluated bar: when, which instrument, its label, and each strategy's call in <see cref="Strategies.All"/> order.</summary>
+public sealed record EvaluatedBar(DateTimeOffset Time, string Instrument, SignalAction Label, IReadOnlyList<StrategyCall> Calls);
 
 /// <summary>
 /// Walk-forward evaluation of the whole pipeline against simpler strategies on the same test bars. Stages 1 and 2
@@ -134,6 +141,8 @@ public static class WalkForwardEvaluator
             BuyAndHoldTrades = WithTrades(reports[0], set, samples, samples.Select(_ => new StrategyCall(SignalAction.Buy, new(1, 0, 0), 1)).ToArray(), options.Labels with { Horizon = int.MaxValue / 4 }, costBasisPoints, holdThroughout: true).Trades,
             CandidateFalsePositives = CountCandidateFalsePositives(calls[Strategies.Stages12], calls[Strategies.Pipeline], labels),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Predictions = samples.Select((s, i) => new EvaluatedBar(
+                set.Frames[s.Series].Timestamps[s.Bar], set.Frames[s.Series].Instrument, labels[i], Strategies.All.Select(name => calls[name][i]).ToArray())).ToArray(),
         };
     }
 

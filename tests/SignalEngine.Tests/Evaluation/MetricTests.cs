@@ -8,6 +8,22 @@ namespace SignalEngine.Tests.Evaluation;
 /// <summary>Every metric the reports print, against values computed by hand.</summary>
 public sealed class MetricTests
 {
+    /// <summary>
+    /// Certain forecasts (confidence 0 or 1) are never wrong by chance; at confidence 0.5, 4,000 forecasts in 10 bins of
+    /// 400 miss by E|Binomial(400, 0.5) - 200| / 400 ≈ sqrt(400 · 0.25) · sqrt(2 / π) / 400 = 0.0199 on average.
+    /// </summary>
+    [Fact]
+    public void TheChanceEceOfACalibratedForecastIsTheBinomialNoiseOfItsBins()
+    {
+        Calibration.CalibratedReference([.. Enumerable.Repeat(1.0, 500), .. Enumerable.Repeat(0.0, 500)]).Should().Be((0.0, 0.0));
+
+        var (mean, p90) = Calibration.CalibratedReference(Enumerable.Repeat(0.5, 4000).ToArray(), replicates: 400);
+
+        mean.Should().BeApproximately(10 * Math.Sqrt(2 / Math.PI) / 400, 0.0015);
+        p90.Should().BeGreaterThan(mean);
+        Calibration.CalibratedReference(Enumerable.Repeat(0.5, 40000).ToArray()).Mean.Should().BeLessThan(mean / 2, "ten times the forecasts, a third of the noise");
+    }
+
     [Fact]
     public void EceUsesEqualMassBins()
     {

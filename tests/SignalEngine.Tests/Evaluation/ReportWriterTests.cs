@@ -1,5 +1,6 @@
 using SignalEngine.Bundle;
 using SignalEngine.Evaluation;
+using SignalEngine.Labels;
 using SignalEngine.Scoring;
 using SignalEngine.Training;
 
@@ -53,8 +54,30 @@ public sealed class ReportWriterTests
     {
         var md = ReportWriter.Markdown(Report(Strategy("always-HOLD")), "test");
 
-        md.Should().Contain("| always-HOLD | 0.250 | 12 / 0.300 / 0.250; 11 / 0.450 / 0.500; 12 / 0.700 / 0.500 |");
+        md.Should().Contain("| always-HOLD | 0.250 | n/a | 12 / 0.300 / 0.250; 11 / 0.450 / 0.500; 12 / 0.700 / 0.500 |");
         md.Should().NotContain("## Trade backtest").And.NotContain("## Log-loss skill");
+    }
+
+    [Fact]
+    public void TheChanceEceOfACalibratedForecastStandsBesideTheEce()
+    {
+        var md = ReportWriter.Markdown(Report(Strategy("always-HOLD") with { CalibratedEce = new CalibratedEce(0.0213, 0.0287) }), "test");
+
+        md.Should().Contain("| always-HOLD | 0.250 | 0.021 (0.029) | 12 / 0.300");
+    }
+
+    [Fact]
+    public void PredictionsHaveOneRowPerBarWithEveryStrategysCall()
+    {
+        var time = new DateTimeOffset(2024, 1, 2, 16, 0, 0, TimeSpan.Zero);
+        var calls = Strategies.All.Select((_, k) => new StrategyCall(k == 4 ? SignalAction.Sell : SignalAction.Hold, new(0.25, 0.5, 0.25), k == 4 ? -0.3 : null)).ToArray();
+
+        var csv = ReportWriter.PredictionsCsv([new EvaluatedBar(time, "dax", SignalAction.Sell, calls)]).Split('\n');
+
+        csv[0].Should().StartWith("time,instrument,label,always_hold_action,always_hold_buy,always_hold_sell,always_hold_hold,always_hold_size,rsi_rule_alone_action")
+            .And.Contain(",stages_1_2_no_meta_learner_action,").And.EndWith(",full_pipeline_size");
+        csv[1].Should().StartWith("2024-01-02T16:00:00+00:00,dax,SELL,HOLD,0.25,0.5,0.25,0,").And.EndWith(",SELL,0.25,0.5,0.25,-0.3");
+        csv[1].Split(',').Should().HaveCount(csv[0].Split(',').Length);
     }
 
     [Fact]
