@@ -42,14 +42,4 @@ public sealed class PostgresHostTests : IDisposable
         foreach (var id in ids) (await client.GetAsync($"/signals/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
-
-    [Fact]
-    public void PostgresWithoutAConnectionStringFailsTheStartWithOneLine()
-    {
-        using var app = SignalEngineApplication.WithFakeBundle(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres" });
-
-        var start = () => app.CreateClient();
-
-        start.Should().Throw<Exception>().Which.ToString().Should().Contain("Storage:PostgresConnectionString is required");
-    }
 }

@@ -27,6 +27,7 @@ public sealed class StartupTests
     [Theory]
     [InlineData("Pipeline__BundlePath", "/nonexistent/signalengine/bundle", "bundle folder not found")]
     [InlineData("Api__MaxBatchItems", "0", "MaxBatchItems")]
+    [InlineData("Storage__Provider", "postgres", "Storage:PostgresConnectionString is required")]
     public async Task ProcessWithABadSettingExitsNonZeroWithOneLineOnStandardError(string variable, string value, string expected)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "signalengine-tests", "process-" + Guid.NewGuid().ToString("N")[..8])).FullName;
