@@ -87,8 +87,8 @@ public static class SequenceRefinerTrainer
             lock (TorchSequenceRefiner.GlobalRandom)
             {
                 random.manual_seed(seed);
-                using var x = tensor(packed, [windows.Count, length, refiner.Schema.Count]);
-                using var y = tensor(labels);
+                using var x = NetworkInput.From(packed, windows.Count, length, refiner.Schema.Count);
+                using var y = NetworkInput.From(labels, labels.Length);
                 var before = SequenceTraining.LogLoss(network, x, y);
                 using var optimizer = optim.Adam(network.parameters(), learningRate);
                 var draw = new Random(seed);
@@ -135,11 +135,11 @@ public static class SequenceRefinerTrainer
         var network = refiner.Network;
         var length = options.WindowLength;
         var features = refiner.Schema.Count;
-        using var x = tensor(refiner.Scaler.Transform(windows.Take(trainCount).ToArray(), length), [trainCount, length, features]);
-        using var y = tensor(up.Take(trainCount).Select(u => u ? 1f : 0f).ToArray());
+        using var x = NetworkInput.From(refiner.Scaler.Transform(windows.Take(trainCount).ToArray(), length), trainCount, length, features);
+        using var y = NetworkInput.From(up.Take(trainCount).Select(u => u ? 1f : 0f).ToArray(), trainCount);
         var holdoutWindows = windows.Skip(windows.Count - holdout).ToArray();
-        using var hx = tensor(refiner.Scaler.Transform(holdoutWindows, length), [holdout, length, features]);
-        using var hy = tensor(up.Skip(up.Count - holdout).Select(u => u ? 1f : 0f).ToArray());
+        using var hx = NetworkInput.From(refiner.Scaler.Transform(holdoutWindows, length), holdout, length, features);
+        using var hy = NetworkInput.From(up.Skip(up.Count - holdout).Select(u => u ? 1f : 0f).ToArray(), holdout);
 
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         var shuffle = new Random(seed);

@@ -210,7 +210,7 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        return network.call(tensor(packed, [count, WindowLength, Schema.Count])).data<float>().ToArray();
+        return network.call(NetworkInput.From(packed, count, WindowLength, Schema.Count)).data<float>().ToArray();
     });
 
     private static double Sigmoid(double logit) => 1.0 / (1.0 + Math.Exp(-logit));

@@ -1,3 +1,4 @@
+using SignalEngine.Features;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.SequenceRefiner.Attribution;
 using static TorchSharp.torch;
@@ -80,6 +81,36 @@ public sealed class SequenceRefinerInferenceTests(TrainedSequenceModels models)
         for (var i = 0; i < batches.Length; i++)
         {
             foreach (var result in concurrent[i]) result.Should().Equal(sequential[i]);
+        }
+    }
+
+    [Fact]
+    public void TheTransformerGivesTheSameBitsWhereverTheInputWindowsLieInMemory()
+    {
+        // The test bundle's sizes and the shipped schema's 13 features: for these MKL's kernel for the input projection
+        // depends on the input's 16-byte alignment (and the packed windows are a managed array, wherever the collector
+        // put it); the synthetic models' sizes happen not to show it.
+        const int features = 13;
+        var architecture = SyntheticSequences.Options with { WindowLength = 8, HiddenSize = 8 };
+        TorchSequenceRefiner transformer;
+        lock (TorchSequenceRefiner.GlobalRandom)
+        {
+            transformer = TorchSequenceRefiner.Create(
+                "transformer", "test", architecture,
+                new FeatureSchema(Enumerable.Range(0, features).Select(f => $"f{f}").ToArray()),
+                new WindowScaler(new double[features], Enumerable.Repeat(1.0, features).ToArray()), training: null);
+        }
+        using var owned = transformer;
+        var random = new Random(5);
+        var windows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, architecture.WindowLength)
+            .Select(_ => Enumerable.Range(0, features).Select(_ => random.NextDouble() * 2 - 1).ToArray()).ToArray()).ToArray();
+
+        var first = transformer.Refine(windows).Select(r => r.ProbabilityUp!.Value).ToArray();
+        for (var shift = 1; shift <= 8; shift++)
+        {
+            // Moves this thread's next managed allocations, the packed windows among them, on by 8 bytes at a time.
+            GC.KeepAlive(new byte[8 * shift]);
+            transformer.Refine(windows).Select(r => r.ProbabilityUp!.Value).Should().Equal(first, $"shift {shift}");
         }
     }
 

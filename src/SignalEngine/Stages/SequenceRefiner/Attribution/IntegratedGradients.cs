@@ -67,7 +67,7 @@ internal static class IntegratedGradients
             for (var k = 1; k <= InitialSteps; k++) requests.Add((i, (double)k / InitialSteps));
         }
 
-        using var batch = tensor(inputs, [windows.Count, refiner.WindowLength, refiner.Schema.Count]);
+        using var batch = NetworkInput.From(inputs, windows.Count, refiner.WindowLength, refiner.Schema.Count);
         while (requests.Count > 0)
         {
             var points = Evaluate(refiner, batch, size, requests);
