@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SignalEngine.Features;
 using SignalEngine.Labels;
 

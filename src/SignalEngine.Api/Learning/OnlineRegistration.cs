@@ -1,5 +1,3 @@
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Storage;
 using SignalEngine.Online;
 
 namespace SignalEngine.Api.Learning;

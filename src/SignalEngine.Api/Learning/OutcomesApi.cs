@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Input;
-using SignalEngine.Api.Security;
 using SignalEngine.Api.Serving;
 using SignalEngine.Online;
 

@@ -1,5 +1,3 @@
-using SignalEngine.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Serving;
 
 namespace SignalEngine.Api.Replicas;

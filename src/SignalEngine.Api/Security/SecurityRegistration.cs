@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Security;
 

@@ -1,13 +1,9 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Learning;
-using SignalEngine.Api.Security;
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
 using SignalEngine.Training;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

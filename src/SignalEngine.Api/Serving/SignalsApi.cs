@@ -1,11 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using System.Text.Json;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Security;
-using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
-using SignalEngine.Api.Input;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Serving;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Storage;
 
