@@ -7,14 +7,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace SignalEngine.Api.Security;
 
-/// <summary>The rate-limit policies endpoint groups declare.</summary>
-public static class Limits
-{
-    public const string Signals = "signals";
-    public const string Outcomes = "outcomes";
-    public const string Admin = "admin";
-}
-
 public static class RequestLimits
 {
     /// <summary>
@@ -28,9 +20,9 @@ public static class RequestLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = OnRejectedAsync;
-            options.AddPolicy(Limits.Signals, http => PerKey(http, o => o.Signals));
-            options.AddPolicy(Limits.Outcomes, http => PerKey(http, o => o.Outcomes));
-            options.AddPolicy(Limits.Admin, http => PerKey(http, o => o.Admin));
+            options.AddPolicy(Access.Signals, http => PerKey(http, o => o.Signals));
+            options.AddPolicy(Access.Outcomes, http => PerKey(http, o => o.Outcomes));
+            options.AddPolicy(Access.Admin, http => PerKey(http, o => o.Admin));
         });
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((timeouts, api) => timeouts.DefaultPolicy = new RequestTimeoutPolicy

@@ -12,11 +12,9 @@ public static class ModelsApi
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/models").WithTags("Models")
-            .RequireAuthorization(Policies.Signals)
-            .RequireRateLimiting(Limits.Signals);
+            .RequireAccess(Access.Signals);
         var admin = routes.MapGroup("/models").WithTags("Models")
-            .RequireAuthorization(Policies.Admin)
-            .RequireRateLimiting(Limits.Admin);
+            .RequireAccess(Access.Admin);
         group.MapGet("/", GetModels)
             .WithName("GetModels")
             .WithSummary("Every version this service has served or built: parent, status (serving, candidate, rejected, retired), shadow metrics");

@@ -8,8 +8,7 @@ public static class SignalsApi
     public static IEndpointRouteBuilder MapSignals(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/signals").WithTags("Signals")
-            .RequireAuthorization(Policies.Signals)
-            .RequireRateLimiting(Limits.Signals);
+            .RequireAccess(Access.Signals);
 
         group.MapPost("/", CreateSignals)
             .WithName("CreateSignals")
