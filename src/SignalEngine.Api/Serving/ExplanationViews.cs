@@ -1,5 +1,4 @@
 using SignalEngine.Explanations;
-using SignalEngine.Labels;
 using SignalEngine.Stages.TreeFilter;
 
 namespace SignalEngine.Api.Serving;

@@ -3,7 +3,6 @@ using SignalEngine.Api.Learning;
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
-using SignalEngine.Training;
 
 namespace SignalEngine.Api.Serving;
 
