@@ -21,6 +21,19 @@ public static class JsonBody
         return null;
     }
 
+    /// <summary>
+    /// The document, parsed as <see cref="Parse"/> does, whose root must also be an object: otherwise null, with
+    /// <paramref name="expected"/> (what the object should hold) as the body's problem.
+    /// </summary>
+    public static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, InputErrors errors, string expected)
+    {
+        if (Parse(body, errors) is not { } document) return null;
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        errors.Add("body", expected);
+        document.Dispose();
+        return null;
+    }
+
     private static JsonDocument? ParseSyntax(ReadOnlyMemory<byte> body, InputErrors errors)
     {
         var options = new JsonDocumentOptions { MaxDepth = MaxDepth };
