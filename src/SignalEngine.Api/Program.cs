@@ -2,13 +2,10 @@ using Serilog;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Dashboard;
 using SignalEngine.Api.Health;
-using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Learning;
 using SignalEngine.Api.Metrics;
 using SignalEngine.Api.Replicas;
-using SignalEngine.Api.Security;
 using SignalEngine.Api.Serving;
-using SignalEngine.Api.Storage;
 
 // The container's HEALTHCHECK: a readiness probe of the running service, no host of its own.
 if (HealthProbe.IsRequested(args)) return HealthProbe.Run(args);

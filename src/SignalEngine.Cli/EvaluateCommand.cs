@@ -16,13 +16,7 @@ public static class EvaluateCommand
     {
         args.AllowOnly("data", "folds", "cost-bps", "out", "config", "seed", "max-bars");
         var data = args.Required("data");
-        var options = TrainingConfig.Read(args.Optional("config"));
-        if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
-        if (args.OptionalInt("folds") is { } folds)
-        {
-            if (folds < 3) throw new UsageException("--folds must be at least 3: the first fold only trains stage 3");
-            options = options with { Folds = folds };
-        }
+        var options = TrainingConfig.FromArguments(args, minimumFolds: 3, whyMinimum: "the first fold only trains stage 3");
         var cost = CostOf(args);
         var output = args.Optional("out") ?? Path.Combine("reports", Path.GetFileNameWithoutExtension(data));
 

@@ -13,13 +13,7 @@ public static class TrainCommand
         args.AllowOnly("data", "out", "config", "seed", "max-bars", "folds");
         var data = args.Required("data");
         var output = args.Required("out");
-        var options = TrainingConfig.Read(args.Optional("config"));
-        if (args.OptionalInt("seed") is { } seed) options = options with { Seed = seed };
-        if (args.OptionalInt("folds") is { } folds)
-        {
-            if (folds < 2) throw new UsageException("--folds must be at least 2: stage 3 is fitted on out-of-fold outputs");
-            options = options with { Folds = folds };
-        }
+        var options = TrainingConfig.FromArguments(args, minimumFolds: 2, whyMinimum: "stage 3 is fitted on out-of-fold outputs");
 
         var clock = Stopwatch.StartNew();
         var manifest = TrainingProgressDisplay.Run($"training on {Path.GetFileName(data)}", progress =>

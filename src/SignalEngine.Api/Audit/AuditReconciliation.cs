@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Audit;
 

@@ -1,5 +1,3 @@
-using SignalEngine.Api.Hosting;
-
 namespace SignalEngine.Api.Audit;
 
 public static class AuditRegistration

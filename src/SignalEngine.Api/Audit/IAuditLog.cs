@@ -1,5 +1,3 @@
-using SignalEngine.Api.Storage;
-
 namespace SignalEngine.Api.Audit;
 
 /// <summary>

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using Serilog.Parsing;
-using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Audit;
 

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace SignalEngine.Api.Dashboard;

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Serving;
-using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Health;
 

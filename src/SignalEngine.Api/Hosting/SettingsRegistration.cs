@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace SignalEngine.Api.Hosting;
 
 /// <summary>How every settings section of the service is bound: validated by its data annotations, at start.</summary>

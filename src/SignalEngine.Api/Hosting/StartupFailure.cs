@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.Options;
 using SignalEngine.Bundle;
 
 namespace SignalEngine.Api.Hosting;

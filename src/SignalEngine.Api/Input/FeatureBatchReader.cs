@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 
@@ -38,17 +37,10 @@ public static class FeatureBatchReader
     public static FeatureBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems, int historyRows = int.MaxValue)
     {
         var errors = new InputErrors();
-        using var document = JsonBody.Parse(body, errors);
+        using var document = JsonBody.ParseObject(body, errors, "must be a JSON object with an \"items\" or a \"series\" array");
         if (document is null) return Failed(errors);
-
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("body", "must be a JSON object with an \"items\" or a \"series\" array");
-            return Failed(errors);
-        }
         JsonElement? items = null, series = null;
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in document.RootElement.EnumerateObject())
         {
             // A null form is an absent one: serialisers that write every property send "series": null with items.
             if (property.NameEquals("items")) items = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;

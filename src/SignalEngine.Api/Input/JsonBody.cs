@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SignalEngine.Api.Input;
 
 /// <summary>
@@ -19,6 +17,19 @@ public static class JsonBody
         if (ParseSyntax(body, errors) is not { } document) return null;
         Check(document.RootElement, "", errors);
         if (!errors.Any) return document;
+        document.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// The document, parsed as <see cref="Parse"/> does, whose root must also be an object: otherwise null, with
+    /// <paramref name="expected"/> (what the object should hold) as the body's problem.
+    /// </summary>
+    public static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, InputErrors errors, string expected)
+    {
+        if (Parse(body, errors) is not { } document) return null;
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        errors.Add("body", expected);
         document.Dispose();
         return null;
     }

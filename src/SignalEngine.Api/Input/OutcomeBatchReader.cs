@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SignalEngine.Features;
 using SignalEngine.Labels;
 
@@ -16,17 +15,10 @@ public static class OutcomeBatchReader
     public static OutcomeBatchParse Read(ReadOnlyMemory<byte> body, FeatureSchema schema, int maxItems)
     {
         var errors = new InputErrors();
-        using var document = JsonBody.Parse(body, errors);
+        using var document = JsonBody.ParseObject(body, errors, "must be a JSON object with an \"outcomes\" and/or a \"bars\" array");
         if (document is null) return Failed(errors);
-
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("body", "must be a JSON object with an \"outcomes\" and/or a \"bars\" array");
-            return Failed(errors);
-        }
         JsonElement? outcomes = null, bars = null;
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in document.RootElement.EnumerateObject())
         {
             if (property.NameEquals("outcomes")) outcomes = property.Value;
             else if (property.NameEquals("bars")) bars = property.Value;

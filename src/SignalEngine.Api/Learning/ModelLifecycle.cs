@@ -1,7 +1,6 @@
 using SignalEngine.Api.Audit;
 using SignalEngine.Api.Serving;
 using SignalEngine.Bundle;
-using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Learning;
 

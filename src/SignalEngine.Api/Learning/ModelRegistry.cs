@@ -1,7 +1,3 @@
-using System.Text.Json;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Storage;
-
 namespace SignalEngine.Api.Learning;
 
 public static class ModelStatus

@@ -1,10 +1,5 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Serving;
-using SignalEngine.Api.Input;
-using SignalEngine.Api.Storage;
 using SignalEngine.Bundle;
 using SignalEngine.Online;
 

@@ -1,5 +1,3 @@
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Storage;
 using SignalEngine.Online;
 
 namespace SignalEngine.Api.Learning;
@@ -11,13 +9,7 @@ public static class OnlineRegistration
     {
         services.AddSettings<OnlineOptions>(OnlineOptions.Section);
         services.AddSettings<PromotionOptions>(OnlineOptions.Section);
-        services.AddSingleton(provider =>
-        {
-            var storage = provider.Settings<StorageOptions>();
-            return storage.IsPostgres
-                ? OutcomeStore.Postgres(storage.PostgresConnectionString!)
-                : OutcomeStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(storage.SqlitePath));
-        });
+        services.AddSingleton(provider => provider.ConfiguredStore(OutcomeStore.Postgres, OutcomeStore.Sqlite));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelLifecycle>();
         services.AddSingleton<OutcomeRecorder>();

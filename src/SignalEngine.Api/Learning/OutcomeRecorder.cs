@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Input;
-using SignalEngine.Api.Storage;
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
 

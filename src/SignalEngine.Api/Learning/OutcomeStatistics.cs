@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Learning;

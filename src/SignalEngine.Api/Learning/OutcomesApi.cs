@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Input;
-using SignalEngine.Api.Security;
 using SignalEngine.Api.Serving;
 using SignalEngine.Online;
 
@@ -14,8 +9,7 @@ public static class OutcomesApi
     public static IEndpointRouteBuilder MapOutcomes(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/outcomes").WithTags("Online learning")
-            .RequireAuthorization(Policies.Outcomes)
-            .RequireRateLimiting(Limits.Outcomes);
+            .RequireAccess(Access.Outcomes);
 
         group.MapPost("/", RecordOutcomes)
             .WithName("RecordOutcomes")
@@ -27,8 +21,7 @@ public static class OutcomesApi
 
         // Reading how signals did is for whoever may read signals, not only for the key that reports outcomes.
         var readers = routes.MapGroup("/outcomes").WithTags("Online learning")
-            .RequireAuthorization(Policies.Signals)
-            .RequireRateLimiting(Limits.Signals);
+            .RequireAccess(Access.Signals);
         readers.MapGet("/summary", GetSummary)
             .WithName("GetOutcomeSummary")
             .WithSummary("How the service's own signals did, from the reported outcomes: hit rate, a reliability diagram of confidence against hit rate, and the hit rate per day")

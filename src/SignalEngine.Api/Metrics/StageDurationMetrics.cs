@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Diagnostics;
 using SignalEngine.Bundle;
-using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;

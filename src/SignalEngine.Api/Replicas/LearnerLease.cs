@@ -1,7 +1,5 @@
 using System.Data;
-using Microsoft.Extensions.Options;
 using Npgsql;
-using SignalEngine.Api.Storage;
 
 namespace SignalEngine.Api.Replicas;
 

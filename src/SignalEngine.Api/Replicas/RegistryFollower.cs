@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SignalEngine.Api.Learning;
 
 namespace SignalEngine.Api.Replicas;

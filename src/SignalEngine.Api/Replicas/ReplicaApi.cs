@@ -1,5 +1,3 @@
-using SignalEngine.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Serving;
 
 namespace SignalEngine.Api.Replicas;
@@ -19,7 +17,7 @@ public static class ReplicaApi
             .WithTags("Models")
             .WithName("GetReplica")
             .WithSummary("This replica: the version it serves, the registry's serving version, whether it runs the online learner")
-            .RequireAuthorization(Policies.Signals);
+            .RequireAuthorization(Access.Signals);
         return routes;
     }
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Security;
 

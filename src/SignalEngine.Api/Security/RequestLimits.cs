@@ -4,18 +4,8 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Security;
-
-/// <summary>The rate-limit policies endpoint groups declare.</summary>
-public static class Limits
-{
-    public const string Signals = "signals";
-    public const string Outcomes = "outcomes";
-    public const string Admin = "admin";
-}
 
 public static class RequestLimits
 {
@@ -30,9 +20,9 @@ public static class RequestLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = OnRejectedAsync;
-            options.AddPolicy(Limits.Signals, http => PerKey(http, o => o.Signals));
-            options.AddPolicy(Limits.Outcomes, http => PerKey(http, o => o.Outcomes));
-            options.AddPolicy(Limits.Admin, http => PerKey(http, o => o.Admin));
+            options.AddPolicy(Access.Signals, http => PerKey(http, o => o.Signals));
+            options.AddPolicy(Access.Outcomes, http => PerKey(http, o => o.Outcomes));
+            options.AddPolicy(Access.Admin, http => PerKey(http, o => o.Admin));
         });
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ApiOptions>>((timeouts, api) => timeouts.DefaultPolicy = new RequestTimeoutPolicy

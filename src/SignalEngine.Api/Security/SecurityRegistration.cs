@@ -1,15 +1,21 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Security;
 
-/// <summary>The authorization policies endpoint groups declare; admin satisfies every one.</summary>
-public static class Policies
+/// <summary>
+/// The access an endpoint group declares. Each name is both an authorization policy (the roles it admits; admin
+/// satisfies every one) and the per-key rate-limit budget its callers spend, so a group states the two at once.
+/// </summary>
+public static class Access
 {
     public const string Signals = "signals";
     public const string Outcomes = "outcomes";
     public const string Admin = "admin";
+
+    /// <summary>The authorization policy and the rate limit named <paramref name="access"/>, on every endpoint of the group.</summary>
+    public static RouteGroupBuilder RequireAccess(this RouteGroupBuilder group, string access) =>
+        group.RequireAuthorization(access).RequireRateLimiting(access);
 }
 
 public static class SecurityRegistration
@@ -27,9 +33,9 @@ public static class SecurityRegistration
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Signals, p => p.RequireRole(Roles.Signals, Roles.Admin))
-            .AddPolicy(Policies.Outcomes, p => p.RequireRole(Roles.Outcomes, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Access.Signals, p => p.RequireRole(Roles.Signals, Roles.Admin))
+            .AddPolicy(Access.Outcomes, p => p.RequireRole(Roles.Outcomes, Roles.Admin))
+            .AddPolicy(Access.Admin, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

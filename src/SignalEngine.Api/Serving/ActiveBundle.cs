@@ -1,6 +1,5 @@
 using SignalEngine.Bundle;
 using SignalEngine.Pipeline;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

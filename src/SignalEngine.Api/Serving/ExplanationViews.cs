@@ -1,11 +1,5 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Storage;
 using SignalEngine.Explanations;
-using SignalEngine.Labels;
 using SignalEngine.Stages.TreeFilter;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

@@ -1,13 +1,8 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
 using SignalEngine.Api.Learning;
-using SignalEngine.Api.Security;
 using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Stages;
-using SignalEngine.Training;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 
@@ -16,11 +11,9 @@ public static class ModelsApi
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/models").WithTags("Models")
-            .RequireAuthorization(Policies.Signals)
-            .RequireRateLimiting(Limits.Signals);
+            .RequireAccess(Access.Signals);
         var admin = routes.MapGroup("/models").WithTags("Models")
-            .RequireAuthorization(Policies.Admin)
-            .RequireRateLimiting(Limits.Admin);
+            .RequireAccess(Access.Admin);
         group.MapGet("/", GetModels)
             .WithName("GetModels")
             .WithSummary("Every version this service has served or built: parent, status (serving, candidate, rejected, retired), shadow metrics");

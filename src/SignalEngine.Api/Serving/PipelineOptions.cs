@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

@@ -1,9 +1,7 @@
-using SignalEngine.Api.Hosting;
 using SignalEngine.Bundle;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

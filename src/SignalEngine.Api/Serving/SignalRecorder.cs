@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SignalEngine.Api.Audit;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Storage;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
-using SignalEngine.Api.Input;
 
 namespace SignalEngine.Api.Serving;
 

@@ -1,11 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using System.Text.Json;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Security;
-using SignalEngine.Api.Storage;
 using SignalEngine.Pipeline;
-using SignalEngine.Api.Input;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Serving;
@@ -15,8 +8,7 @@ public static class SignalsApi
     public static IEndpointRouteBuilder MapSignals(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/signals").WithTags("Signals")
-            .RequireAuthorization(Policies.Signals)
-            .RequireRateLimiting(Limits.Signals);
+            .RequireAccess(Access.Signals);
 
         group.MapPost("/", CreateSignals)
             .WithName("CreateSignals")

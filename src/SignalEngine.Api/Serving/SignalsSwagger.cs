@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
-using SignalEngine.Api.Input;
 using SignalEngine.Api.OpenApi;
-using SignalEngine.Api.Security;
 
 namespace SignalEngine.Api.Serving;
 

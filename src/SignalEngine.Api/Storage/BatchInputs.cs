@@ -1,9 +1,6 @@
 using System.IO.Compression;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Input;
 using SignalEngine.Features;
 using SignalEngine.Pipeline;
 

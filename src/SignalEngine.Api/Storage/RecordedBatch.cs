@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using SignalEngine.Api.Hosting;
-using SignalEngine.Api.Input;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Api.Storage;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using SignalEngine.Api.Hosting;
 
 namespace SignalEngine.Api.Storage;
 
@@ -10,21 +9,22 @@ public static class StorageRegistration
     {
         services.AddSettings<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<ISignalStore>(provider =>
-        {
-            var options = provider.Settings<StorageOptions>();
-            return options.IsPostgres
-                ? new PostgresSignalStore(options.PostgresConnectionString!)
-                : new SqliteSignalStore(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
-        });
-        services.AddSingleton(provider =>
-        {
-            var options = provider.Settings<StorageOptions>();
-            return options.IsPostgres
-                ? IdempotencyStore.Postgres(options.PostgresConnectionString!)
-                : IdempotencyStore.Sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
-        });
+            provider.ConfiguredStore<ISignalStore>(connection => new PostgresSignalStore(connection), path => new SqliteSignalStore(path)));
+        services.AddSingleton(provider => provider.ConfiguredStore(IdempotencyStore.Postgres, IdempotencyStore.Sqlite));
         services.AddHostedService<StoreStartup>();
         return services;
+    }
+
+    /// <summary>
+    /// A store on the database Storage:Provider chooses, which every store of the service shares: PostgreSQL by its
+    /// connection string, or the SQLite file (relative to the content root).
+    /// </summary>
+    public static T ConfiguredStore<T>(this IServiceProvider provider, Func<string, T> postgres, Func<string, T> sqlite)
+    {
+        var options = provider.Settings<StorageOptions>();
+        return options.IsPostgres
+            ? postgres(options.PostgresConnectionString!)
+            : sqlite(provider.GetRequiredService<IHostEnvironment>().ResolvePath(options.SqlitePath));
     }
 
     private sealed class StoreStartup(ISignalStore store, IdempotencyStore idempotency) : IHostedService

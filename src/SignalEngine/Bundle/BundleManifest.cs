@@ -1,5 +1,4 @@
 using SignalEngine.Labels;
-using SignalEngine.Training;
 
 namespace SignalEngine.Bundle;
 

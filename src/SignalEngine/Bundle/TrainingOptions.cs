@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using SignalEngine.Decisions;
 using SignalEngine.Features;
 using SignalEngine.Labels;

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using SignalEngine.Labels;
 
 namespace SignalEngine.Decisions;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Labels;
-using SignalEngine.Pipeline;
 using SignalEngine.Scoring;
 using SignalEngine.Training;
 

@@ -1,4 +1,3 @@
-using SignalEngine.Evaluation;
 using SignalEngine.Scoring;
 using SignalEngine.Stages.TreeFilter;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Explanations;
 
 /// <summary>How a LIME surrogate samples around a row and fits itself.</summary>

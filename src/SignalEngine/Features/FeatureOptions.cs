@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Features;
 
 /// <summary>Indicator periods of the built-in feature builder.</summary>

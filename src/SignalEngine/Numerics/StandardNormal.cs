@@ -5,6 +5,13 @@ public static class StandardNormal
 {
     private const double InverseSqrtTwoPi = 0.398942280401432677939946059934;
 
+    // Hart's coefficients for |x| below 7.07, the highest power first.
+    private static ReadOnlySpan<double> HartNumerator =>
+        [3.52624965998911E-02, 0.700383064443688, 6.37396220353165, 33.912866078383, 112.079291497871, 221.213596169931, 220.206867912376];
+
+    private static ReadOnlySpan<double> HartDenominator =>
+        [8.83883476483184E-02, 1.75566716318264, 16.064177579207, 86.7807322029461, 296.564248779674, 637.333633378831, 793.826512519948, 440.413735824752];
+
     public static double Density(double x) => InverseSqrtTwoPi * Math.Exp(-0.5 * x * x);
 
     /// <summary>
@@ -26,20 +33,7 @@ public static class StandardNormal
             var exponential = Math.Exp(-0.5 * z * z);
             if (z < 7.07106781186547)
             {
-                var numerator = 3.52624965998911E-02 * z + 0.700383064443688;
-                numerator = numerator * z + 6.37396220353165;
-                numerator = numerator * z + 33.912866078383;
-                numerator = numerator * z + 112.079291497871;
-                numerator = numerator * z + 221.213596169931;
-                numerator = numerator * z + 220.206867912376;
-                var denominator = 8.83883476483184E-02 * z + 1.75566716318264;
-                denominator = denominator * z + 16.064177579207;
-                denominator = denominator * z + 86.7807322029461;
-                denominator = denominator * z + 296.564248779674;
-                denominator = denominator * z + 637.333633378831;
-                denominator = denominator * z + 793.826512519948;
-                denominator = denominator * z + 440.413735824752;
-                tail = exponential * numerator / denominator;
+                tail = exponential * Polynomial(HartNumerator, z) / Polynomial(HartDenominator, z);
             }
             else
             {
@@ -53,5 +47,13 @@ public static class StandardNormal
             }
         }
         return x > 0 ? 1 - tail : tail;
+    }
+
+    /// <summary>The polynomial with these coefficients (highest power first) at z, by Horner's rule.</summary>
+    private static double Polynomial(ReadOnlySpan<double> coefficients, double z)
+    {
+        var value = coefficients[0];
+        foreach (var coefficient in coefficients[1..]) value = value * z + coefficient;
+        return value;
     }
 }

@@ -1,7 +1,6 @@
 using SignalEngine.Bundle;
 using SignalEngine.Explanations;
 using SignalEngine.Labels;
-using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
 using SignalEngine.Stages.TreeFilter;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Online;
 
 /// <summary>Online learning: when a candidate is built, from what, and when it may replace the serving model.</summary>

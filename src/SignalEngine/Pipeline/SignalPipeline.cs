@@ -1,5 +1,4 @@
 using SignalEngine.Labels;
-using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Pipeline;
 

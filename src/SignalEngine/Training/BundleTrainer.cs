@@ -2,13 +2,10 @@ using System.Security.Cryptography;
 using SignalEngine.Bundle;
 using SignalEngine.Data;
 using SignalEngine.Labels;
-using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;
 using SignalEngine.Stages.SequenceRefiner;
-using SignalEngine.Stages.TreeFilter;
 
 using System.Text.Json;
-using SignalEngine.Evaluation;
 using SignalEngine.Explanations;
 
 namespace SignalEngine.Training;

@@ -1,5 +1,4 @@
 using SignalEngine.Bundle;
-using SignalEngine.Evaluation;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Stages.MetaLearner;

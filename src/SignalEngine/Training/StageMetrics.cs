@@ -2,7 +2,6 @@ using SignalEngine.Bundle;
 using SignalEngine.Labels;
 using SignalEngine.Pipeline;
 using SignalEngine.Scoring;
-using SignalEngine.Stages.MetaLearner;
 
 namespace SignalEngine.Training;
 

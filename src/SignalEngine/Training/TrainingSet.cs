@@ -14,24 +14,15 @@ public sealed record TrainingSample(int Series, int Bar, int TimeStep, SignalAct
 /// Features, labels and samples of every instrument in a data file, ordered by time so walk-forward splits of the
 /// time steps split the samples.
 /// </summary>
-public sealed class TrainingSet
+/// <param name="Columns">Where the decision's context is read from, exactly as serving reads it.</param>
+public sealed record TrainingSet(
+    FeatureSchema Schema,
+    IReadOnlyList<FeatureFrame> Frames,
+    IReadOnlyList<TrainingSample> Samples,
+    int TimeSteps,
+    int WindowLength,
+    ContextColumns Columns)
 {
-    private TrainingSet(FeatureSchema schema, IReadOnlyList<FeatureFrame> frames, IReadOnlyList<TrainingSample> samples, int timeSteps, int windowLength, LabelConfig labels)
-    {
-        Columns = ContextColumns.For(schema, labels);
-        Schema = schema;
-        Frames = frames;
-        Samples = samples;
-        TimeSteps = timeSteps;
-        WindowLength = windowLength;
-    }
-
-    public FeatureSchema Schema { get; }
-    public IReadOnlyList<FeatureFrame> Frames { get; }
-    public IReadOnlyList<TrainingSample> Samples { get; }
-    public int TimeSteps { get; }
-    public int WindowLength { get; }
-
     public double[] Row(TrainingSample sample) => Frames[sample.Series].Rows[sample.Bar];
 
     /// <summary>The T rows ending at the sample's bar, oldest first.</summary>
@@ -43,9 +34,6 @@ public sealed class TrainingSet
 
     /// <summary>Stage 3's context of the sample's bar: the regime and liquidity the feature builder derived.</summary>
     public ItemContext Context(TrainingSample sample) => Columns.Of(Row(sample), null);
-
-    /// <summary>Where the decision's context is read from, exactly as serving reads it.</summary>
-    public ContextColumns Columns { get; }
 
     /// <summary>The average uniqueness of the samples' labels (<see cref="Labels.LabelUniqueness"/>), counting only their own overlaps.</summary>
     public static double Uniqueness(IEnumerable<TrainingSample> samples) =>
@@ -91,6 +79,6 @@ public sealed class TrainingSet
             }
         }
         samples.Sort((a, b) => a.TimeStep != b.TimeStep ? a.TimeStep.CompareTo(b.TimeStep) : a.Series.CompareTo(b.Series));
-        return new TrainingSet(schema, frames, samples, steps.Length, windowLength, labels);
+        return new TrainingSet(schema, frames, samples, steps.Length, windowLength, ContextColumns.For(schema, labels));
     }
 }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Tuning;
 
 /// <summary>Settings of the evolutionary architecture search.</summary>

@@ -1,4 +1,3 @@
-using SignalEngine.Evaluation;
 using SignalEngine.Labels;
 using SignalEngine.Training;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SignalEngine.Bundle;
-using SignalEngine.Training;
 
 namespace SignalEngine.Tuning;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Tuning;
 
 /// <summary>Successive-halving style early stopping of trials on their first rungs (walk-forward folds).</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Tuning;
 
 /// <summary>How long a search runs and how it samples and stops trials.</summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using SignalEngine.Bundle;
 using SignalEngine.Data;
-using SignalEngine.Evaluation;
 using SignalEngine.Labels;
 using SignalEngine.Scoring;
 using SignalEngine.Training;

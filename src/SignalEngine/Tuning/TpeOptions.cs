@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Tuning;
 
 /// <summary>Settings of the tree-structured Parzen estimator.</summary>

@@ -7,25 +7,9 @@ namespace SignalEngine.Tuning;
 /// last <c>holdoutFraction</c> of the time steps is the untouched last fold on which the chosen and the default
 /// configurations are compared at the end.
 /// </summary>
-public sealed class TuningData
+/// <param name="HoldoutStart">The first time step of the held-out fold (an index into the distinct timestamps of <see cref="All"/>).</param>
+public sealed record TuningData(string DataPath, IReadOnlyList<BarSeries> All, IReadOnlyList<BarSeries> Search, int TimeSteps, int HoldoutStart)
 {
-    private TuningData(string path, IReadOnlyList<BarSeries> all, IReadOnlyList<BarSeries> search, int timeSteps, int holdoutStart)
-    {
-        DataPath = path;
-        All = all;
-        Search = search;
-        TimeSteps = timeSteps;
-        HoldoutStart = holdoutStart;
-    }
-
-    public string DataPath { get; }
-    public IReadOnlyList<BarSeries> All { get; }
-    public IReadOnlyList<BarSeries> Search { get; }
-    public int TimeSteps { get; }
-
-    /// <summary>The first time step of the held-out fold (an index into the distinct timestamps of <see cref="All"/>).</summary>
-    public int HoldoutStart { get; }
-
     /// <param name="maxBars">Keep only the last maxBars bars of each instrument, as train and evaluate do.</param>
     public static TuningData Load(string path, int? maxBars, double holdoutFraction)
     {

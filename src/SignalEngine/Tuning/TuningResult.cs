@@ -1,5 +1,4 @@
 using SignalEngine.Bundle;
-using SignalEngine.Training;
 
 namespace SignalEngine.Tuning;
 

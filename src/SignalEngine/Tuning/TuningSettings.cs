@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Tuning;
 
 /// <summary>Everything a tune run is asked for.</summary>

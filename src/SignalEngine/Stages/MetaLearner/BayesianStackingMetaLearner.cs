@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using SignalEngine.Labels;
 using SignalEngine.Numerics;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SignalEngine.Stages.TreeFilter;
 
 /// <summary>Stage 1 hyperparameters, shared by the LightGBM and FastTree ensembles, and its filter rules.</summary>
