@@ -26,6 +26,7 @@ public static class TrainCommand
             table.AddRow(stage, string.Join("  ", values.Select(kv => $"{kv.Key}={kv.Value:0.####}")));
         }
         AnsiConsole.Write(table);
+        if (manifest.MetaFallback is { } fallback) AnsiConsole.MarkupLine($"[yellow]stage 3 serves {Markup.Escape(fallback)}[/]");
         return 0;
     }
 }

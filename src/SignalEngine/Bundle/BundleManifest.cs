@@ -32,6 +32,12 @@ public sealed record BundleManifest
     /// <summary>Out-of-sample (walk-forward) metrics of every stage and of the pipeline.</summary>
     public required BundleMetrics Metrics { get; init; }
 
+    /// <summary>
+    /// Why stage 3 serves something other than the model it fitted, or null: "base rates", with the nested
+    /// walk-forward's log-loss skill, when the fitted model forecast worse than the label frequencies.
+    /// </summary>
+    public string? MetaFallback { get; init; }
+
     /// <summary>Relative path of every artifact with its SHA-256, checked at load.</summary>
     public required IReadOnlyList<BundleArtifact> Artifacts { get; init; }
 }

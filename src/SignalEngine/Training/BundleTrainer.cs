@@ -39,7 +39,7 @@ public static class BundleTrainer
         var metrics = run.Metrics(oof);
 
         run.Step($"stage 3: {options.Meta.Model} on out-of-fold outputs");
-        var meta = run.FitMetaLearner(oof);
+        var (meta, fallback) = Shippable(run.Catalog.MetaLearner(options.Meta.Model), run.FitMetaLearner(oof), metrics.Pipeline);
 
         run.Step("stage 1: final fit on all data");
         var tree = run.TrainTreeFilter(set.Samples);
@@ -86,11 +86,24 @@ public static class BundleTrainer
             Hyperparameters = options,
             Config = configFile is null ? null : ConfigSourceOf(configFile),
             Metrics = metrics,
+            MetaFallback = fallback,
             Artifacts = artifacts.Select(a => new BundleArtifact(a.Stage, a.Path, BundleLoader.HashOf(outputDirectory, a.Path))).ToArray(),
         };
         BundleLoader.WriteManifest(outputDirectory, manifest);
         run.Step("done");
         return manifest;
+    }
+
+    /// <summary>
+    /// A stage 3 that forecast worse than the base rates in the nested walk-forward (log-loss skill below 0) does not
+    /// ship: its kind's base-rate form does, and the reason is returned for the manifest. Without a nested figure (too
+    /// few folds) or a base-rate form, the fitted model ships as it is.
+    /// </summary>
+    internal static (IMetaLearner Model, string? Fallback) Shippable(IMetaLearnerKind kind, IMetaLearner fitted, PipelineMetrics nested)
+    {
+        if (!(nested.LogLossSkill < 0) || kind.BaseRatesOnly(fitted) is not { } baseRates) return (fitted, null);
+        return (baseRates, FormattableString.Invariant(
+            $"base rates: in the nested walk-forward stage 3 forecast worse than the label frequencies (log-loss skill {nested.LogLossSkill:0.0000})"));
     }
 
     /// <summary>The config file's name and hash; tune writes summary.md beside best-config.json, and its first lines say which run.</summary>

@@ -165,6 +165,13 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             Scaled(Options.RecencyWeights(labels.Count), LabelUniqueness));
     }
 
+    /// <summary>
+    /// This model with its pool on the base rates alone, weights fixed (<see cref="ForecastPool.BaseRatesOnly"/>):
+    /// every forecast the label frequencies, drawn from their posterior, carried forward by <see cref="Update"/>.
+    /// </summary>
+    public BayesianStackingMetaLearner ForecastingBaseRates() =>
+        new(Design, Posterior, Options, Model.Version, Fitting, Pool.BaseRatesOnly(), LabelUniqueness);
+
     /// <summary>The stacking model's own posterior predictive class probabilities, before the pool mixes in its other forecasts.</summary>
     public ClassProbabilities StackingProbabilities(MetaInput input)
     {

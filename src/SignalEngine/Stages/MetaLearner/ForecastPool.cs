@@ -25,6 +25,10 @@ public sealed record ForecastPool(
     /// <summary>The stacking model alone (a model saved before pooling existed, or pooling switched off).</summary>
     public static ForecastPool StackingOnly { get; } = new(1, 0, 0, new ClassProbabilities(1 / 3.0, 1 / 3.0, 1 / 3.0), 0.5);
 
+    /// <summary>The same frequencies with all the weight on them and no grid losses, so new outcomes update the
+    /// frequencies but never move the weights back to stacking.</summary>
+    public ForecastPool BaseRatesOnly() => this with { Stacking = 0, StageOne = 0, BaseRate = 1, Losses = null };
+
     /// <summary>The pooled BUY, SELL and HOLD probabilities from the stacking model's and the item's p(actionable).</summary>
     public (double Buy, double Sell, double Hold) Mix(double buy, double sell, double hold, double treeProbability) =>
         Mix(buy, sell, hold, treeProbability, BaseRates);

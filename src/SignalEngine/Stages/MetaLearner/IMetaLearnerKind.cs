@@ -21,6 +21,13 @@ public interface IMetaLearnerKind
     IMetaLearner Load(string path, string version);
 
     void Save(IMetaLearner model, string path);
+
+    /// <summary>
+    /// The model forecasting only the label frequencies it was fitted with (and updating them as outcomes arrive):
+    /// what ships when the nested walk-forward shows the fitted model worse than those frequencies. Null where this
+    /// kind has no such form.
+    /// </summary>
+    IMetaLearner? BaseRatesOnly(IMetaLearner model) => null;
 }
 
 /// <summary>Bayesian stacking: multinomial logistic regression with a Gaussian prior, a Laplace posterior and a forecast pool.</summary>
@@ -43,6 +50,8 @@ public sealed class BayesianStackingKind : IMetaLearnerKind
     public IMetaLearner Load(string path, string version) => BayesianStackingMetaLearner.Load(path, version);
 
     public void Save(IMetaLearner model, string path) => Own(model).Save(path);
+
+    public IMetaLearner BaseRatesOnly(IMetaLearner model) => Own(model).ForecastingBaseRates();
 
     private BayesianStackingMetaLearner Own(IMetaLearner model) => model as BayesianStackingMetaLearner
         ?? throw new ArgumentException($"a {Name} model is needed, not {model.Model.Name}", nameof(model));
