@@ -51,8 +51,6 @@ public class RequestPathBenchmarks
     // The parts of Prepare, one thread each (explanations at their stored precision), to see which one to work on.
     private int SerialiseExplanations() => _results.Sum(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(r.Explanation), SignalEngine.Api.Hosting.ApiDefaults.Json).Length);
 
-    private int SerialiseExplanationsGenerated() => _results.Sum(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(r.Explanation), SignalEngine.Api.Serving.StoredJson.Default.SignalExplanation).Length);
-
     private int SerialiseSignals() => _results.Sum(r => System.Text.Json.JsonSerializer.Serialize(r.Signal, SignalEngine.Api.Hosting.ApiDefaults.Json).Length);
 
     private byte[][]? _explanations;
@@ -77,8 +75,7 @@ public class RequestPathBenchmarks
         var benchmark = new RequestPathBenchmarks { BatchSize = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000 };
         benchmark.Setup();
         foreach (var (name, run) in new (string, Func<int>)[] { ("read items", benchmark.ReadItems), ("read series", benchmark.ReadSeries), ("prepare", benchmark.Prepare),
-            ("  serialise explanations, one thread", benchmark.SerialiseExplanations), ("  the same, source-generated", benchmark.SerialiseExplanationsGenerated),
-            ("  compress them, one thread", benchmark.CompressExplanations),
+            ("  serialise explanations, one thread", benchmark.SerialiseExplanations), ("  compress them, one thread", benchmark.CompressExplanations),
             ("  hash them, one thread", benchmark.HashExplanations), ("  serialise signals, one thread", benchmark.SerialiseSignals),
             ("  encode the inputs", benchmark.EncodeInputs) })
         {

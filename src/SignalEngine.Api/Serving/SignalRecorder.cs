@@ -126,9 +126,9 @@ public sealed class SignalRecorder(
     private static RecordedSignal ToSignal(PipelineResult result, int item)
     {
         // Stored, audited (its hash) and answered at the precision that carries meaning (StoredPrecision).
-        var explanation = JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(result.Explanation), StoredJson.Default.SignalExplanation);
+        var explanation = JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(result.Explanation), ApiDefaults.Json);
         var signal = result.Signal;
         return RecordedSignal.Of(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion,
-            JsonSerializer.Serialize(signal, StoredJson.Default.Signal), explanation, item);
+            JsonSerializer.Serialize(signal, ApiDefaults.Json), explanation, item);
     }
 }
