@@ -48,12 +48,36 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "prepare the records (explanations compressed, inputs once)")]
     public int Prepare() => SignalRecorder.Prepare(_results, _paths, _bundle.Schema, out _).EncodedInputs.Length;
 
+    // The parts of Prepare, one thread each (explanations at their stored precision), to see which one to work on.
+    private int SerialiseExplanations() => _results.Sum(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(r.Explanation), SignalEngine.Api.Hosting.ApiDefaults.Json).Length);
+
+    private int SerialiseSignals() => _results.Sum(r => System.Text.Json.JsonSerializer.Serialize(r.Signal, SignalEngine.Api.Hosting.ApiDefaults.Json).Length);
+
+    private byte[][]? _explanations;
+
+    private int CompressExplanations()
+    {
+        _explanations ??= _results.Select(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(r.Explanation), SignalEngine.Api.Hosting.ApiDefaults.Json)).ToArray();
+        return _explanations.Sum(e => Compression.Compress(e).Length);
+    }
+
+    private int HashExplanations()
+    {
+        _explanations ??= _results.Select(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(r.Explanation), SignalEngine.Api.Hosting.ApiDefaults.Json)).ToArray();
+        return _explanations.Sum(e => RecordedSignal.Sha256(e).Length);
+    }
+
+    private int EncodeInputs() => BatchInputs.Of(_results.Select(r => r.Input).ToArray(), _bundle.Schema).Encode().Length;
+
     /// <summary>The parts, timed once each without BenchmarkDotNet: <c>-- parts [size]</c>.</summary>
     public static int Parts(string[] args)
     {
         var benchmark = new RequestPathBenchmarks { BatchSize = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000 };
         benchmark.Setup();
-        foreach (var (name, run) in new (string, Func<int>)[] { ("read items", benchmark.ReadItems), ("read series", benchmark.ReadSeries), ("prepare", benchmark.Prepare) })
+        foreach (var (name, run) in new (string, Func<int>)[] { ("read items", benchmark.ReadItems), ("read series", benchmark.ReadSeries), ("prepare", benchmark.Prepare),
+            ("  serialise explanations, one thread", benchmark.SerialiseExplanations), ("  compress them, one thread", benchmark.CompressExplanations),
+            ("  hash them, one thread", benchmark.HashExplanations), ("  serialise signals, one thread", benchmark.SerialiseSignals),
+            ("  encode the inputs", benchmark.EncodeInputs) })
         {
             run();
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -15,7 +15,7 @@ public static class JsonBody
     public static JsonDocument? Parse(ReadOnlyMemory<byte> body, InputErrors errors)
     {
         if (ParseSyntax(body, errors) is not { } document) return null;
-        Check(document.RootElement, "", errors);
+        Check(document.RootElement, Location.Root, errors);
         if (!errors.Any) return document;
         document.Dispose();
         return null;
@@ -55,45 +55,97 @@ public static class JsonBody
         }
     }
 
-    private static void Check(JsonElement element, string at, InputErrors errors)
+    private static void Check(JsonElement element, Location at, InputErrors errors)
     {
         if (errors.Full) return;
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                if (!IsText(element)) errors.Add(Field(at), InvalidText);
+                if (!IsText(element)) errors.Add(Field(at.ToString()), InvalidText);
                 break;
             case JsonValueKind.Array:
+                var parent = at.ToString();
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
                     // A number, true, false or null has nothing to check: no path is made for it (a large batch has
                     // hundreds of thousands).
-                    if (IsContainerOrString(item)) Check(item, $"{at}[{index}]", errors);
+                    if (IsContainerOrString(item)) Check(item, new Location(parent, null, index), errors);
                     index++;
                 }
                 break;
             case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                var position = 0;
+                if (!HasPlainDistinctKeys(element))
+                {
+                    CheckKeys(element, at.ToString(), errors);
+                    break;
+                }
+                // The common case (feature rows: a dozen ASCII keys, number values): nothing is made for the keys, and
+                // the object's path only for a value that is itself checked.
+                string? path = null;
                 foreach (var property in element.EnumerateObject())
                 {
-                    position++;
-                    string name;
-                    try
-                    {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        errors.Add(Field(at), $"key {position}: {InvalidText}");
-                        continue;
-                    }
-                    if (!names.Add(name)) errors.Add(at.Length == 0 ? name : $"{at}.{name}", Duplicate);
-                    else if (IsContainerOrString(property.Value)) Check(property.Value, at.Length == 0 ? name : $"{at}.{name}", errors);
+                    if (IsContainerOrString(property.Value)) Check(property.Value, new Location(path ??= at.ToString(), property.Name, -1), errors);
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// True when the object's keys are valid UTF-8 without escapes and no two are alike, told from their raw bytes
+    /// (without making a string of each); false sends it to <see cref="CheckKeys"/>, which names every problem. An
+    /// escape could spell a key two ways, so an object with one is always checked by name; so is one of many keys, or
+    /// two keys whose hashes meet.
+    /// </summary>
+    private static bool HasPlainDistinctKeys(JsonElement element)
+    {
+        const int most = 32;
+        Span<int> hashes = stackalloc int[most];
+        var count = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+            if (count == most || raw.Contains((byte)'\\') || !System.Text.Unicode.Utf8.IsValid(raw)) return false;
+            var hash = new HashCode();
+            hash.AddBytes(raw);
+            var value = hash.ToHashCode();
+            if (hashes[..count].Contains(value)) return false;
+            hashes[count++] = value;
+        }
+        return true;
+    }
+
+    private static void CheckKeys(JsonElement element, string at, InputErrors errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            position++;
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                errors.Add(Field(at), $"key {position}: {InvalidText}");
+                continue;
+            }
+            if (!names.Add(name)) errors.Add(at.Length == 0 ? name : $"{at}.{name}", Duplicate);
+            else if (IsContainerOrString(property.Value)) Check(property.Value, new Location(at, name, -1), errors);
+        }
+    }
+
+    /// <summary>Where a value is: a key or an index below its parent's path, made into text only when needed.</summary>
+    private readonly record struct Location(string Parent, string? Name, int Index)
+    {
+        public static Location Root { get; } = new("", null, -1);
+
+        public override string ToString() =>
+            Name is not null ? (Parent.Length == 0 ? Name : $"{Parent}.{Name}")
+            : Index >= 0 ? $"{Parent}[{Index}]"
+            : Parent;
     }
 
     private static bool IsContainerOrString(JsonElement element) =>

@@ -121,9 +121,10 @@ public sealed class SignalRecorder(
 
     private static RecordedSignal ToSignal(PipelineResult result, int item)
     {
-        var explanation = JsonSerializer.SerializeToUtf8Bytes(result.Explanation, ApiDefaults.Json);
+        // Stored, audited (its hash) and answered at the precision that carries meaning (StoredPrecision).
+        var explanation = JsonSerializer.SerializeToUtf8Bytes(StoredPrecision.Of(result.Explanation), ApiDefaults.Json);
         var signal = result.Signal;
-        return new RecordedSignal(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion,
-            JsonSerializer.Serialize(signal, ApiDefaults.Json), Compression.Compress(explanation), RecordedSignal.Sha256(explanation), item);
+        return RecordedSignal.Of(signal.Id, signal.Instrument, signal.Timestamp, signal.Action, signal.ModelVersion,
+            JsonSerializer.Serialize(signal, ApiDefaults.Json), explanation, item);
     }
 }

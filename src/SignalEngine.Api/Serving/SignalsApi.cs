@@ -53,6 +53,8 @@ public static class SignalsApi
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    // Ok<SignalBatch> is the 200's shape, documented from this signature; the answer itself is the stored signals' JSON
+    // (a ContentHttpResult, see ScoreAndRecordAsync).
     private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> CreateSignals(
         HttpRequest request,
         ActiveBundle active,
@@ -78,7 +80,7 @@ public static class SignalsApi
                 detail: $"the body is larger than {limits.MaxRequestBodyBytes} bytes; split the batch");
         }
 
-        Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> Run() => ScoreAndRecordAsync(body, request, active, recorder, limits, metrics, cancellationToken);
+        Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> Run() => ScoreAndRecordAsync(body, request, active, recorder, limits, metrics, cancellationToken);
         if (request.Headers[IdempotencyKeyHeader] is not { Count: > 0 } key) return Widen(await Run());
         return await Idempotent(key.ToString(), body, request.HttpContext, idempotency, TimeSpan.FromSeconds(limits.IdempotencyWindowSeconds), Run, cancellationToken);
     }
@@ -90,7 +92,7 @@ public static class SignalsApi
     /// </summary>
     private static async Task<Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Idempotent(
         string key, ReadOnlyMemory<byte> body, HttpContext http, IdempotencyStore idempotency, TimeSpan window,
-        Func<Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>>> run, CancellationToken cancellationToken)
+        Func<Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>>> run, CancellationToken cancellationToken)
     {
         if (key.Length > 200 || key.Any(c => c is < '!' or > '~'))
         {
@@ -117,7 +119,7 @@ public static class SignalsApi
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Still being answered",
                         detail: "a request with this Idempotency-Key is still being answered; retry with the same key later");
             }
-            Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result;
+            Results<ContentHttpResult, ValidationProblem, ProblemHttpResult> result;
             try
             {
                 result = await run();
@@ -128,22 +130,22 @@ public static class SignalsApi
                 throw;
             }
             // Past this point the signals exist: the answer is kept even if the client has gone.
-            if (result.Result is Ok<SignalBatch> { Value: { } batch }) await idempotency.AnswerAsync(caller, key, JsonSerializer.Serialize(batch, ApiDefaults.Json), CancellationToken.None);
+            if (result.Result is ContentHttpResult { ResponseContent: { } answer }) await idempotency.AnswerAsync(caller, key, answer, CancellationToken.None);
             else await idempotency.ReleaseAsync(caller, key, CancellationToken.None);
             return Widen(result);
         }
     }
 
-    private static Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Widen(Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult> result) =>
+    private static Results<Ok<SignalBatch>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Widen(Results<ContentHttpResult, ValidationProblem, ProblemHttpResult> result) =>
         result.Result switch
         {
-            Ok<SignalBatch> ok => ok,
+            ContentHttpResult answer => answer,
             ValidationProblem invalid => invalid,
             ProblemHttpResult problem => problem,
             _ => throw new InvalidOperationException($"unexpected result {result.Result.GetType().Name}"),
         };
 
-    private static async Task<Results<Ok<SignalBatch>, ValidationProblem, ProblemHttpResult>> ScoreAndRecordAsync(
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> ScoreAndRecordAsync(
         ReadOnlyMemory<byte> body, HttpRequest request, ActiveBundle active, SignalRecorder recorder, ApiOptions limits, Metrics.SignalMetrics metrics,
         CancellationToken cancellationToken)
     {
@@ -173,7 +175,16 @@ public static class SignalsApi
                 detail: "the signal store or the audit log refused the batch; nothing was kept, retry later");
         }
         metrics.Answered(results.Select(r => r.Signal));
-        return TypedResults.Ok(new SignalBatch(results.Select(r => r.Signal).ToArray()));
+        // The SignalBatch as the signals' JSON that was just stored and audited, not serialised a second time.
+        return TypedResults.Text(SignalBatchJson(recorded.Signals.Select(s => s.SignalJson), recorded.Signals.Sum(s => s.SignalJson.Length)), "application/json");
+    }
+
+    /// <summary>A <see cref="SignalBatch"/> of signals already serialised: <c>{"signals":[...]}</c>.</summary>
+    private static string SignalBatchJson(IEnumerable<string> signals, int length)
+    {
+        var json = new System.Text.StringBuilder(length + 1024).Append("{\"signals\":[");
+        json.AppendJoin(',', signals);
+        return json.Append("]}").ToString();
     }
 
     /// <summary>

@@ -162,14 +162,14 @@ public sealed class OutcomeStore(Func<DbConnection> connect)
     public async Task<IReadOnlyList<(SignalAction Label, string SignalJson)>> ScoredSignalsAsync(int count, string? modelVersion, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var sql = "SELECT o.label, s.signal_json FROM outcomes o JOIN signals s ON s.id = o.signal_id WHERE o.input_json IS NULL"
+        var sql = "SELECT o.label, s.signal_json, s.signal_br FROM outcomes o JOIN signals s ON s.id = o.signal_id WHERE o.input_json IS NULL"
             + (modelVersion is null ? "" : " AND s.model_version = @model")
             + " ORDER BY o.sequence DESC LIMIT @count";
         (string, object?)[] parameters = modelVersion is null ? [("count", count)] : [("count", count), ("model", modelVersion)];
         await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var scored = new List<(SignalAction, string)>();
-        while (await reader.ReadAsync(cancellationToken)) scored.Add((Enum.Parse<SignalAction>(reader.GetString(0), ignoreCase: true), reader.GetString(1)));
+        while (await reader.ReadAsync(cancellationToken)) scored.Add((Enum.Parse<SignalAction>(reader.GetString(0), ignoreCase: true), SignalRow.SignalJson(reader, 1, 2)));
         return scored;
     }
 

@@ -39,10 +39,7 @@ public sealed class PostgresSignalStore : ISignalStore, IAsyncDisposable, IDispo
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await SignalRow.InsertAsync(connection, transaction, batch, cancellationToken);
-        if (beforeCommit is not null) await beforeCommit(cancellationToken);
-        // Not cancellable past this point: once the audit holds the batch, only a failure may stop the commit.
-        await transaction.CommitAsync(CancellationToken.None);
+        await SignalRow.SaveAsync(connection, transaction, batch, beforeCommit, cancellationToken);
     }
 
     public async Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken) =>

@@ -40,7 +40,7 @@ public sealed class RecordedBatch
         if (items.Any(i => i is null || !i.Features.Keys.SequenceEqual(names) || (i.History ?? []).Any(h => !h.Keys.SequenceEqual(names))))
         {
             return new RecordedBatch(Guid.CreateVersion7(), created, BatchInputs.Of([], schema),
-                records.Select(r => new RecordedSignal(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, [], "", -1, r.Created, r)).ToArray());
+                records.Select(r => new RecordedSignal(r.Id, r.Instrument, r.Timestamp, r.Action, r.ModelVersion, r.SignalJson, [], "", -1, [], r.Created, r)).ToArray());
         }
         var inputs = BatchInputs.Of(items.Select(i => i!.ToInput(schema)).ToArray(), schema);
         return new RecordedBatch(Guid.CreateVersion7(), created, inputs,
@@ -73,6 +73,7 @@ public sealed class RecordedBatch
 /// One signal of a <see cref="RecordedBatch"/>: the columns a query filters on, the signal as answered, its
 /// explanation compressed, the explanation's SHA-256 (what the audit keeps of it), and its item in the batch's inputs.
 /// </summary>
+/// <param name="CompressedSignal">The signal's JSON as stored: compressed (<see cref="Compression"/>).</param>
 /// <param name="Created">When it was stored, where it differs from its batch's time (records saved together that were made apart).</param>
 /// <param name="Verbatim">A record kept as schema 1 kept rows (explanation and input as text on the row), for a caller whose inputs are not request items.</param>
 public sealed record RecordedSignal(
@@ -85,14 +86,17 @@ public sealed record RecordedSignal(
     byte[] Explanation,
     string ExplanationSha256,
     int Item,
+    byte[] CompressedSignal,
     DateTimeOffset? Created = null,
     SignalRecord? Verbatim = null)
 {
-    public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, string explanationJson, int item)
-    {
-        var explanation = Encoding.UTF8.GetBytes(explanationJson);
-        return new(id, instrument, timestamp, action, modelVersion, signalJson, Compression.Compress(explanation), Sha256(explanation), item);
-    }
+    public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, string explanationJson, int item) =>
+        Of(id, instrument, timestamp, action, modelVersion, signalJson, Encoding.UTF8.GetBytes(explanationJson), item);
+
+    /// <summary>A signal as answered (<paramref name="signalJson"/>) and its explanation's UTF-8 JSON, compressed and hashed.</summary>
+    public static RecordedSignal Of(Guid id, string instrument, DateTimeOffset timestamp, SignalAction action, string modelVersion, string signalJson, byte[] explanationJson, int item) =>
+        new(id, instrument, timestamp, action, modelVersion, signalJson, Compression.Compress(explanationJson), Sha256(explanationJson), item,
+            Compression.Compress(Encoding.UTF8.GetBytes(signalJson)));
 
     /// <summary>The lowercase hex SHA-256 of an explanation's UTF-8 JSON, as the audit records it.</summary>
     public static string Sha256(ReadOnlySpan<byte> explanationJson) => Convert.ToHexStringLower(SHA256.HashData(explanationJson));

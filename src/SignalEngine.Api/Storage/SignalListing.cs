@@ -77,7 +77,7 @@ internal static class SignalListingSql
             parameters.Add(("before_id", before.Id.ToString("D")));
         }
         parameters.Add(("limit", query.Limit + 1));
-        var sql = "SELECT id, created_at, signal_json FROM signals"
+        var sql = "SELECT id, created_at, signal_json, signal_br FROM signals"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY created_at DESC, id DESC LIMIT @limit";
         return PortableSql.Command(connection, null, sql, [.. parameters]);
@@ -92,7 +92,7 @@ internal static class SignalListingSql
             listed.Add(new SignalListing(
                 Guid.Parse(reader.GetString(0)),
                 DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                reader.GetString(2)));
+                SignalRow.SignalJson(reader, 2, 3)));
         }
         return listed;
     }

@@ -13,12 +13,17 @@ namespace SignalEngine.Api.Storage;
 /// (explanation_br), the signal referring to its item by batch_id and batch_item. Schema 1 kept the explanation and the
 /// input (with its whole history) as JSON text on every row; its rows stay as they are and read back as before, and
 /// schema-2 rows leave those two columns empty. The version is the one row of signal_schema; a store without it is
-/// schema 1 and is brought to 2 at start, in one transaction (<see cref="MigrateAsync"/>).
+/// schema 1 and is brought to the current one at start, in one transaction (<see cref="MigrateAsync"/>).
+/// </para>
+/// <para>
+/// Schema 3 (this one) keeps the answered signal compressed too (signal_br, a third of its 1.3 KB of JSON), leaving
+/// signal_json empty; rows of schemas 1 and 2 keep their signal as text and read back as before. Whatever the schema,
+/// a reader gets the signal's JSON byte for byte as answered (<see cref="SignalJson"/>).
 /// </para>
 /// </summary>
 internal static class SignalRow
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public const string CreateTable = """
         CREATE TABLE IF NOT EXISTS signals (
@@ -39,7 +44,7 @@ internal static class SignalRow
     public static readonly string[] Columns =
     [
         "id", "instrument", "signal_time", "action", "model_version", "created_at", "signal_json", "explanation_json", "input_json",
-        "explanation_br", "batch_id", "batch_item",
+        "explanation_br", "batch_id", "batch_item", "signal_br",
     ];
 
     private static readonly string Insert =
@@ -80,6 +85,10 @@ internal static class SignalRow
             await PortableSql.ExecuteAsync(connection, transaction, "ALTER TABLE signals ADD COLUMN batch_id VARCHAR(36)", cancellationToken);
             await PortableSql.ExecuteAsync(connection, transaction, "ALTER TABLE signals ADD COLUMN batch_item INTEGER", cancellationToken);
         }
+        if (version < 3)
+        {
+            await PortableSql.ExecuteAsync(connection, transaction, $"ALTER TABLE signals ADD COLUMN signal_br {blobType}", cancellationToken);
+        }
         if (version != SchemaVersion)
         {
             await PortableSql.ExecuteAsync(connection, transaction, "DELETE FROM signal_schema", cancellationToken);
@@ -87,8 +96,20 @@ internal static class SignalRow
         }
     }
 
+    /// <summary>
+    /// Saves the batch inside <paramref name="transaction"/>: its rows, then <paramref name="beforeCommit"/> (the audit),
+    /// then the commit; what either store does once it has opened its transaction.
+    /// </summary>
+    public static async Task SaveAsync(DbConnection connection, DbTransaction transaction, RecordedBatch batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
+        await InsertAsync(connection, transaction, batch, cancellationToken);
+        if (beforeCommit is not null) await beforeCommit(cancellationToken);
+        // Not cancellable past this point: once the audit holds the batch, only a failure may stop the commit.
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
     /// <summary>Writes the batch's inputs once and then its signals, inside <paramref name="transaction"/>.</summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, RecordedBatch batch, CancellationToken cancellationToken)
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, RecordedBatch batch, CancellationToken cancellationToken)
     {
         var created = Format(batch.Created);
         await PortableSql.ExecuteAsync(connection, transaction, InsertBatch, cancellationToken,
@@ -105,13 +126,15 @@ internal static class SignalRow
             parameters[3].Value = signal.Action.ToString().ToLowerInvariant();
             parameters[4].Value = signal.ModelVersion;
             parameters[5].Value = signal.Created is { } own ? Format(own) : created;
-            parameters[6].Value = signal.SignalJson;
+            // A verbatim record keeps its signal as text, as schemas 1 and 2 did; the others compressed.
+            parameters[6].Value = signal.Verbatim is null ? "" : signal.SignalJson;
             // A verbatim record is a schema-1 row: its explanation and input as text, no batch.
             parameters[7].Value = signal.Verbatim?.ExplanationJson ?? "";
             parameters[8].Value = signal.Verbatim?.InputJson ?? "";
             parameters[9].Value = signal.Verbatim is null ? signal.Explanation : DBNull.Value;
             parameters[10].Value = signal.Verbatim is null ? batchId : DBNull.Value;
             parameters[11].Value = signal.Verbatim is null ? signal.Item : DBNull.Value;
+            parameters[12].Value = signal.Verbatim is null ? signal.CompressedSignal : DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -134,7 +157,7 @@ internal static class SignalRow
                     Enum.Parse<SignalAction>(reader.GetString(3), ignoreCase: true),
                     reader.GetString(4),
                     Parse(reader.GetString(5)),
-                    reader.GetString(6),
+                    SignalJson(reader, 6, 12),
                     reader.GetString(7),
                     reader.GetString(8));
                 var batch = reader.IsDBNull(10) ? null : reader.GetString(10);
@@ -161,6 +184,15 @@ internal static class SignalRow
         }
         return found;
     }
+
+    /// <summary>
+    /// The signal's JSON as answered from a row read with its signal_json column at <paramref name="text"/> and its
+    /// signal_br column at <paramref name="compressed"/>: schema 3 rows hold it compressed, older ones as text.
+    /// </summary>
+    public static string SignalJson(DbDataReader reader, int text, int compressed) =>
+        reader.IsDBNull(compressed)
+            ? reader.GetString(text)
+            : Encoding.UTF8.GetString(Compression.Decompress((byte[])reader.GetValue(compressed)));
 
     private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -38,10 +38,7 @@ public sealed class SqliteSignalStore(string path) : ISignalStore
         await using var connection = await OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: the write lock is taken up front, so concurrent batches queue instead of failing mid-way.
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await SignalRow.InsertAsync(connection, transaction, batch, cancellationToken);
-        if (beforeCommit is not null) await beforeCommit(cancellationToken);
-        // Not cancellable past this point: once the audit holds the batch, only a failure may stop the commit.
-        await transaction.CommitAsync(CancellationToken.None);
+        await SignalRow.SaveAsync(connection, transaction, batch, beforeCommit, cancellationToken);
     }
 
     public async Task<SignalRecord?> GetAsync(Guid id, CancellationToken cancellationToken) =>

@@ -84,7 +84,7 @@ public static class EndToEndBenchmark
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT SUM(LENGTH(id) + LENGTH(instrument) + LENGTH(signal_time) + LENGTH(action) + LENGTH(model_version) + LENGTH(created_at)
-                       + LENGTH(signal_json) + LENGTH(explanation_json) + LENGTH(input_json) + IFNULL(LENGTH(explanation_br), 0) + IFNULL(LENGTH(batch_id), 0) + 8),
+                       + LENGTH(signal_json) + IFNULL(LENGTH(signal_br), 0) + LENGTH(explanation_json) + LENGTH(input_json) + IFNULL(LENGTH(explanation_br), 0) + IFNULL(LENGTH(batch_id), 0) + 8),
                    (SELECT SUM(LENGTH(inputs) + 76) FROM signal_batches WHERE id IN (SELECT batch_id FROM signals WHERE id = @first))
             FROM signals WHERE batch_id = (SELECT batch_id FROM signals WHERE id = @first)
             """;

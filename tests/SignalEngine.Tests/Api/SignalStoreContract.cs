@@ -156,6 +156,64 @@ public abstract class SignalStoreContract
         }
     }
 
+    /// <summary>
+    /// A schema-2 store (signals as text beside their compressed explanations) is brought to schema 3: its rows read
+    /// back and list as written, new signals are kept compressed (signal_json left empty) and read back byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task SchemaTwoStoreIsBroughtToSchemaThreeItsSignalsReadBackAsWrittenAndNewOnesAreKeptCompressed()
+    {
+        var schema = new SignalEngine.Features.FeatureSchema(["ret_1", "rsi_14"]);
+        var time = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var inputs = BatchInputs.Of([new SignalEngine.Pipeline.SignalInput("TTRC", time, [0.5, 40.0], [[0.25, 41.0]], null)], schema);
+        var old = new RecordedBatch(Guid.CreateVersion7(), DateTimeOffset.UtcNow, inputs,
+            [RecordedSignal.Of(Guid.CreateVersion7(), "TTRC", time, SignalAction.Sell, "v-old", """{"id":"old","action":"sell"}""", """{"e":"old"}""", 0)]);
+        await using (var connection = Connect())
+        {
+            await connection.OpenAsync();
+            var blob = connection is Npgsql.NpgsqlConnection ? "BYTEA" : "BLOB";
+            await PortableSql.ExecuteAsync(connection, null, SchemaOneTable, CancellationToken.None);
+            foreach (var sql in new[]
+            {
+                $"CREATE TABLE signal_batches (id VARCHAR(36) NOT NULL PRIMARY KEY, created_at VARCHAR(40) NOT NULL, inputs {blob} NOT NULL)",
+                $"ALTER TABLE signals ADD COLUMN explanation_br {blob}",
+                "ALTER TABLE signals ADD COLUMN batch_id VARCHAR(36)",
+                "ALTER TABLE signals ADD COLUMN batch_item INTEGER",
+                "CREATE TABLE signal_schema (version INTEGER NOT NULL)",
+                "INSERT INTO signal_schema (version) VALUES (2)",
+            })
+            {
+                await PortableSql.ExecuteAsync(connection, null, sql, CancellationToken.None);
+            }
+            var created = old.Created.ToUniversalTime().ToString("O");
+            await PortableSql.ExecuteAsync(connection, null, "INSERT INTO signal_batches VALUES (@id, @created, @inputs)", CancellationToken.None,
+                ("@id", old.Id.ToString("D")), ("@created", created), ("@inputs", old.EncodedInputs));
+            var signal = old.Signals[0];
+            await PortableSql.ExecuteAsync(connection, null, """
+                INSERT INTO signals VALUES (@id, 'TTRC', '2026-01-02T00:00:00.0000000Z', 'sell', 'v-old', @created, @signal, '', '', @explanation, @batch, 0)
+                """, CancellationToken.None,
+                ("@id", signal.Id.ToString("D")), ("@created", created), ("@signal", signal.SignalJson), ("@explanation", signal.Explanation), ("@batch", old.Id.ToString("D")));
+        }
+
+        await Store.InitializeAsync(CancellationToken.None);
+        var fresh = Record("EUR", SignalAction.Hold);
+        await Store.SaveAsync([fresh], null, CancellationToken.None);
+
+        (await Store.GetAsync(old.Signals[0].Id, CancellationToken.None)).Should().Be(old.Record(0));
+        (await Store.GetAsync(fresh.Id, CancellationToken.None)).Should().Be(fresh);
+        var listed = await Store.ListAsync(new SignalQuery(null, null, null, null, 10), CancellationToken.None);
+        listed.Select(l => l.SignalJson).Should().BeEquivalentTo([fresh.SignalJson, old.Signals[0].SignalJson]);
+        await using (var connection = Connect())
+        {
+            await connection.OpenAsync();
+            async Task<object?> Scalar(string sql, Guid id) => await PortableSql.ScalarAsync(connection, null, sql, CancellationToken.None, ("@id", id.ToString("D")));
+            Convert.ToInt64(await PortableSql.ScalarAsync(connection, null, "SELECT MAX(version) FROM signal_schema", CancellationToken.None)).Should().Be(3);
+            (await Scalar("SELECT signal_json FROM signals WHERE id = @id", fresh.Id)).Should().Be("", "a schema-3 row keeps its signal compressed");
+            ((byte[])(await Scalar("SELECT signal_br FROM signals WHERE id = @id", fresh.Id))!).Should().Equal(Compression.Compress(System.Text.Encoding.UTF8.GetBytes(fresh.SignalJson)));
+            (await Scalar("SELECT signal_br FROM signals WHERE id = @id", old.Signals[0].Id)).Should().BeNull("a schema-2 row stays as it was written");
+        }
+    }
+
     [Fact]
     public async Task StoreOfANewerSchemaIsRefusedAtStart()
     {

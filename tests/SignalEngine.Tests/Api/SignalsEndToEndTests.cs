@@ -87,7 +87,8 @@ public sealed class SignalsEndToEndTests : IDisposable
             var item = audited.GetProperty("Input").GetProperty("item").GetInt32();
             audited.GetProperty("Input").GetProperty("batchId").GetString().Should().Be(batch.GetProperty("batchId").GetString());
             var signal = replayed[item].Signal with { Id = id };
-            var explanation = replayed[item].Explanation with { SignalId = id };
+            // Compared at the stored precision: stage 2's per-step attributions are kept rounded (StoredPrecision).
+            var explanation = StoredPrecision.Of(replayed[item].Explanation with { SignalId = id });
 
             var auditedSignal = audited.GetProperty("Signal");
             auditedSignal.GetProperty("action").GetString().Should().Be(signal.Action.ToString().ToLowerInvariant());
