@@ -28,11 +28,20 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     private readonly long heads;
     private readonly EncoderLayerWeights[] layers;
 
+    /// <summary>
+    /// The attention scale 1 / sqrt(head size), made once and kept with the network. A temporary made per call from a
+    /// double (tensor * double) is a Scalar that TorchSharp 0.107 neither disposes nor keeps alive: its finalizer could
+    /// free the native value while libtorch still read it, which was seen in a soak as "Expected false to be true ...
+    /// toFloat at Scalar.h:140" (a Scalar of no known type).
+    /// </summary>
+    private readonly Scalar queryScale;
+
     public TransformerNetwork(int features, SequenceModelOptions options) : base(nameof(TransformerNetwork))
     {
         length = options.WindowLength;
         hidden = options.HiddenSize;
         heads = options.Heads;
+        queryScale = (1.0 / Math.Sqrt(hidden / heads)).ToScalar();
         projection = nn.Linear(features, options.HiddenSize);
         position = nn.Embedding(options.WindowLength, options.HiddenSize);
         encoder = nn.TransformerEncoder(
@@ -76,7 +85,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
         var queryTokens = lastTokenOnly ? tokens.narrow(1, length - 1, 1) : tokens;
         var queries = queryTokens.shape[1];
         // libtorch packs the query, key and value projections in one parameter, in that order.
-        var q = nn.functional.linear(queryTokens, w.InProjection[..(int)hidden], w.InBias[..(int)hidden]) * (1.0 / Math.Sqrt(size));
+        var q = nn.functional.linear(queryTokens, w.InProjection[..(int)hidden], w.InBias[..(int)hidden]).mul(queryScale);
         var keysValues = nn.functional.linear(tokens, w.InProjection[(int)hidden..], w.InBias[(int)hidden..]);
         var k = keysValues[.., .., ..(int)hidden].reshape(batch, length, heads, size).transpose(1, 2);
         var v = keysValues[.., .., (int)hidden..].reshape(batch, length, heads, size).transpose(1, 2);
@@ -91,40 +100,27 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     /// <summary>libtorch's default for the encoder layer's norms.</summary>
     private const double LayerNormEpsilon = 1e-5;
 
-    /// <summary>One native encoder layer's parameters, by their libtorch names.</summary>
-    private sealed class EncoderLayerWeights
+    /// <summary>
+    /// One native encoder layer's parameters, by their libtorch names: the parameters themselves (weights are loaded and
+    /// snapshots restored into them in place), kept out of any dispose scope the network happens to be built in.
+    /// </summary>
+    private sealed class EncoderLayerWeights(Dictionary<string, Tensor> parameters, string prefix)
     {
-        public EncoderLayerWeights(Dictionary<string, Tensor> parameters, string prefix)
-        {
-            // The parameters themselves (weights are loaded and snapshots restored into them in place), kept out of
-            // any dispose scope the network happens to be built in.
-            Tensor P(string name) => parameters[prefix + name].DetachFromDisposeScope();
-            InProjection = P("self_attn.in_proj_weight");
-            InBias = P("self_attn.in_proj_bias");
-            Output = P("self_attn.out_proj.weight");
-            OutputBias = P("self_attn.out_proj.bias");
-            Linear1 = P("linear1.weight");
-            Linear1Bias = P("linear1.bias");
-            Linear2 = P("linear2.weight");
-            Linear2Bias = P("linear2.bias");
-            Norm1 = P("norm1.weight");
-            Norm1Bias = P("norm1.bias");
-            Norm2 = P("norm2.weight");
-            Norm2Bias = P("norm2.bias");
-        }
+        public Tensor InProjection { get; } = Parameter(parameters, prefix, "self_attn.in_proj_weight");
+        public Tensor InBias { get; } = Parameter(parameters, prefix, "self_attn.in_proj_bias");
+        public Tensor Output { get; } = Parameter(parameters, prefix, "self_attn.out_proj.weight");
+        public Tensor OutputBias { get; } = Parameter(parameters, prefix, "self_attn.out_proj.bias");
+        public Tensor Linear1 { get; } = Parameter(parameters, prefix, "linear1.weight");
+        public Tensor Linear1Bias { get; } = Parameter(parameters, prefix, "linear1.bias");
+        public Tensor Linear2 { get; } = Parameter(parameters, prefix, "linear2.weight");
+        public Tensor Linear2Bias { get; } = Parameter(parameters, prefix, "linear2.bias");
+        public Tensor Norm1 { get; } = Parameter(parameters, prefix, "norm1.weight");
+        public Tensor Norm1Bias { get; } = Parameter(parameters, prefix, "norm1.bias");
+        public Tensor Norm2 { get; } = Parameter(parameters, prefix, "norm2.weight");
+        public Tensor Norm2Bias { get; } = Parameter(parameters, prefix, "norm2.bias");
 
-        public Tensor InProjection { get; }
-        public Tensor InBias { get; }
-        public Tensor Output { get; }
-        public Tensor OutputBias { get; }
-        public Tensor Linear1 { get; }
-        public Tensor Linear1Bias { get; }
-        public Tensor Linear2 { get; }
-        public Tensor Linear2Bias { get; }
-        public Tensor Norm1 { get; }
-        public Tensor Norm1Bias { get; }
-        public Tensor Norm2 { get; }
-        public Tensor Norm2Bias { get; }
+        private static Tensor Parameter(Dictionary<string, Tensor> parameters, string prefix, string name) =>
+            parameters[prefix + name].DetachFromDisposeScope();
     }
 
     protected override void Dispose(bool disposing)
@@ -136,6 +132,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
             encoder.Dispose();
             norm.Dispose();
             head.Dispose();
+            queryScale.Dispose();
         }
         base.Dispose(disposing);
     }
