@@ -211,7 +211,10 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        return network.call(tensor(packed, [count, WindowLength, Schema.Count])).data<float>().ToArray();
+        // A copy in libtorch's own (aligned) memory: tensor(float[]) reads the managed array in place, whose alignment
+        // changes from call to call, and MKL's matrix product takes another summation order on an unaligned input; the
+        // Transformer's probabilities so differed in the last float bits between runs of the same batch.
+        return network.call(tensor(packed, [count, WindowLength, Schema.Count]).clone()).data<float>().ToArray();
     }));
 
     private static double Sigmoid(double logit) => 1.0 / (1.0 + Math.Exp(-logit));
