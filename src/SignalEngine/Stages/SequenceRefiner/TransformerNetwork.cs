@@ -51,7 +51,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
         head = nn.Linear(options.HiddenSize, 1);
         RegisterComponents();
         var parameters = encoder.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        layers = Enumerable.Range(0, options.Layers).Select(i => new EncoderLayerWeights(parameters, $"layers.{i}.")).ToArray();
+        layers = Enumerable.Range(0, options.Layers).Select(i => EncoderLayerWeights.Of(parameters, $"layers.{i}.")).ToArray();
     }
 
     public override Tensor forward(Tensor input) => training ? NativeForward(input) : EvalForward(input);
@@ -100,27 +100,23 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     /// <summary>libtorch's default for the encoder layer's norms.</summary>
     private const double LayerNormEpsilon = 1e-5;
 
-    /// <summary>
-    /// One native encoder layer's parameters, by their libtorch names: the parameters themselves (weights are loaded and
-    /// snapshots restored into them in place), kept out of any dispose scope the network happens to be built in.
-    /// </summary>
-    private sealed class EncoderLayerWeights(Dictionary<string, Tensor> parameters, string prefix)
+    /// <summary>One native encoder layer's parameters.</summary>
+    private sealed record EncoderLayerWeights(
+        Tensor InProjection, Tensor InBias, Tensor Output, Tensor OutputBias, Tensor Linear1, Tensor Linear1Bias,
+        Tensor Linear2, Tensor Linear2Bias, Tensor Norm1, Tensor Norm1Bias, Tensor Norm2, Tensor Norm2Bias)
     {
-        public Tensor InProjection { get; } = Parameter(parameters, prefix, "self_attn.in_proj_weight");
-        public Tensor InBias { get; } = Parameter(parameters, prefix, "self_attn.in_proj_bias");
-        public Tensor Output { get; } = Parameter(parameters, prefix, "self_attn.out_proj.weight");
-        public Tensor OutputBias { get; } = Parameter(parameters, prefix, "self_attn.out_proj.bias");
-        public Tensor Linear1 { get; } = Parameter(parameters, prefix, "linear1.weight");
-        public Tensor Linear1Bias { get; } = Parameter(parameters, prefix, "linear1.bias");
-        public Tensor Linear2 { get; } = Parameter(parameters, prefix, "linear2.weight");
-        public Tensor Linear2Bias { get; } = Parameter(parameters, prefix, "linear2.bias");
-        public Tensor Norm1 { get; } = Parameter(parameters, prefix, "norm1.weight");
-        public Tensor Norm1Bias { get; } = Parameter(parameters, prefix, "norm1.bias");
-        public Tensor Norm2 { get; } = Parameter(parameters, prefix, "norm2.weight");
-        public Tensor Norm2Bias { get; } = Parameter(parameters, prefix, "norm2.bias");
-
-        private static Tensor Parameter(Dictionary<string, Tensor> parameters, string prefix, string name) =>
-            parameters[prefix + name].DetachFromDisposeScope();
+        /// <summary>
+        /// By their libtorch names: the parameters themselves (weights are loaded and snapshots restored into them in
+        /// place), kept out of any dispose scope the network happens to be built in.
+        /// </summary>
+        public static EncoderLayerWeights Of(Dictionary<string, Tensor> parameters, string prefix)
+        {
+            Tensor P(string name) => parameters[prefix + name].DetachFromDisposeScope();
+            return new(
+                P("self_attn.in_proj_weight"), P("self_attn.in_proj_bias"), P("self_attn.out_proj.weight"), P("self_attn.out_proj.bias"),
+                P("linear1.weight"), P("linear1.bias"), P("linear2.weight"), P("linear2.bias"),
+                P("norm1.weight"), P("norm1.bias"), P("norm2.weight"), P("norm2.bias"));
+        }
     }
 
     protected override void Dispose(bool disposing)
