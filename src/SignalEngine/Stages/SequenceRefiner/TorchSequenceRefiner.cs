@@ -9,9 +9,9 @@ namespace SignalEngine.Stages.SequenceRefiner;
 /// Stage 2 over TorchSharp: the shared standardisation, batching and inference of the LSTM and Transformer.
 /// Trained and fine-tuned by <see cref="SequenceRefinerTrainer"/>, read and written by
 /// <see cref="SequenceRefinerArtifacts"/>, attributed by integrated gradients. One instance serves concurrent
-/// requests: scoring, attribution and saving only read the network and run side by side, each on its own thread
-/// (libtorch's grad mode, inference mode and TorchSharp's dispose scopes are per thread); fine-tuning and disposal
-/// change it and wait for them to finish.
+/// requests: scoring, attribution and saving only read the network and run side by side, scoring and attribution on
+/// <see cref="LibtorchThreads"/> (libtorch's grad mode, inference mode and TorchSharp's dispose scopes are per thread);
+/// fine-tuning and disposal change it and wait for them to finish.
 /// </summary>
 public abstract class TorchSequenceRefiner : ISequenceRefiner
 {
@@ -121,10 +121,11 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
     /// Integrated gradients of the output logit with respect to the standardised input, from the training-mean
     /// window to this one (see <see cref="IntegratedGradients"/>).
     /// </summary>
-    public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows) => IntegratedGradients.Attribute(this, windows);
+    public IReadOnlyList<SequenceAttribution> Attribute(IReadOnlyList<double[][]> windows) =>
+        LibtorchThreads.Run(() => IntegratedGradients.Attribute(this, windows));
 
     /// <summary>The attribution of one window (see <see cref="Attribute(IReadOnlyList{double[][]})"/>).</summary>
-    public SequenceAttribution Attribute(double[][] window) => IntegratedGradients.Attribute(this, new[] { window })[0];
+    public SequenceAttribution Attribute(double[][] window) => Attribute(new[] { window })[0];
 
     /// <summary>A few Adam steps on the given samples (online learning); see <see cref="SequenceRefinerTrainer.FineTune"/>.</summary>
     public SequenceFineTuning FineTune(
@@ -206,12 +207,12 @@ public abstract class TorchSequenceRefiner : ISequenceRefiner
         }
     }
 
-    private float[] Logits(float[] packed, int count) => ReadNetwork(network =>
+    private float[] Logits(float[] packed, int count) => LibtorchThreads.Run(() => ReadNetwork(network =>
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
         return network.call(NetworkInput.From(packed, count, WindowLength, Schema.Count)).data<float>().ToArray();
-    });
+    }));
 
     private static double Sigmoid(double logit) => 1.0 / (1.0 + Math.Exp(-logit));
 }

@@ -28,11 +28,20 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     private readonly long heads;
     private readonly EncoderLayerWeights[] layers;
 
+    /// <summary>
+    /// The attention scale 1 / sqrt(head size), made once and kept with the network. A temporary made per call from a
+    /// double (tensor * double) is a Scalar that TorchSharp 0.107 neither disposes nor keeps alive: its finalizer could
+    /// free the native value while libtorch still read it, which was seen in a soak as "Expected false to be true ...
+    /// toFloat at Scalar.h:140" (a Scalar of no known type).
+    /// </summary>
+    private readonly Scalar queryScale;
+
     public TransformerNetwork(int features, SequenceModelOptions options) : base(nameof(TransformerNetwork))
     {
         length = options.WindowLength;
         hidden = options.HiddenSize;
         heads = options.Heads;
+        queryScale = (1.0 / Math.Sqrt(hidden / heads)).ToScalar();
         projection = nn.Linear(features, options.HiddenSize);
         position = nn.Embedding(options.WindowLength, options.HiddenSize);
         encoder = nn.TransformerEncoder(
@@ -42,7 +51,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
         head = nn.Linear(options.HiddenSize, 1);
         RegisterComponents();
         var parameters = encoder.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        layers = Enumerable.Range(0, options.Layers).Select(i => new EncoderLayerWeights(parameters, $"layers.{i}.")).ToArray();
+        layers = Enumerable.Range(0, options.Layers).Select(i => EncoderLayerWeights.Of(parameters, $"layers.{i}.")).ToArray();
     }
 
     public override Tensor forward(Tensor input) => training ? NativeForward(input) : EvalForward(input);
@@ -76,7 +85,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
         var queryTokens = lastTokenOnly ? tokens.narrow(1, length - 1, 1) : tokens;
         var queries = queryTokens.shape[1];
         // libtorch packs the query, key and value projections in one parameter, in that order.
-        var q = nn.functional.linear(queryTokens, w.InProjection[..(int)hidden], w.InBias[..(int)hidden]) * (1.0 / Math.Sqrt(size));
+        var q = nn.functional.linear(queryTokens, w.InProjection[..(int)hidden], w.InBias[..(int)hidden]).mul(queryScale);
         var keysValues = nn.functional.linear(tokens, w.InProjection[(int)hidden..], w.InBias[(int)hidden..]);
         var k = keysValues[.., .., ..(int)hidden].reshape(batch, length, heads, size).transpose(1, 2);
         var v = keysValues[.., .., (int)hidden..].reshape(batch, length, heads, size).transpose(1, 2);
@@ -91,40 +100,23 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     /// <summary>libtorch's default for the encoder layer's norms.</summary>
     private const double LayerNormEpsilon = 1e-5;
 
-    /// <summary>One native encoder layer's parameters, by their libtorch names.</summary>
-    private sealed class EncoderLayerWeights
+    /// <summary>One native encoder layer's parameters.</summary>
+    private sealed record EncoderLayerWeights(
+        Tensor InProjection, Tensor InBias, Tensor Output, Tensor OutputBias, Tensor Linear1, Tensor Linear1Bias,
+        Tensor Linear2, Tensor Linear2Bias, Tensor Norm1, Tensor Norm1Bias, Tensor Norm2, Tensor Norm2Bias)
     {
-        public EncoderLayerWeights(Dictionary<string, Tensor> parameters, string prefix)
+        /// <summary>
+        /// By their libtorch names: the parameters themselves (weights are loaded and snapshots restored into them in
+        /// place), kept out of any dispose scope the network happens to be built in.
+        /// </summary>
+        public static EncoderLayerWeights Of(Dictionary<string, Tensor> parameters, string prefix)
         {
-            // The parameters themselves (weights are loaded and snapshots restored into them in place), kept out of
-            // any dispose scope the network happens to be built in.
             Tensor P(string name) => parameters[prefix + name].DetachFromDisposeScope();
-            InProjection = P("self_attn.in_proj_weight");
-            InBias = P("self_attn.in_proj_bias");
-            Output = P("self_attn.out_proj.weight");
-            OutputBias = P("self_attn.out_proj.bias");
-            Linear1 = P("linear1.weight");
-            Linear1Bias = P("linear1.bias");
-            Linear2 = P("linear2.weight");
-            Linear2Bias = P("linear2.bias");
-            Norm1 = P("norm1.weight");
-            Norm1Bias = P("norm1.bias");
-            Norm2 = P("norm2.weight");
-            Norm2Bias = P("norm2.bias");
+            return new(
+                P("self_attn.in_proj_weight"), P("self_attn.in_proj_bias"), P("self_attn.out_proj.weight"), P("self_attn.out_proj.bias"),
+                P("linear1.weight"), P("linear1.bias"), P("linear2.weight"), P("linear2.bias"),
+                P("norm1.weight"), P("norm1.bias"), P("norm2.weight"), P("norm2.bias"));
         }
-
-        public Tensor InProjection { get; }
-        public Tensor InBias { get; }
-        public Tensor Output { get; }
-        public Tensor OutputBias { get; }
-        public Tensor Linear1 { get; }
-        public Tensor Linear1Bias { get; }
-        public Tensor Linear2 { get; }
-        public Tensor Linear2Bias { get; }
-        public Tensor Norm1 { get; }
-        public Tensor Norm1Bias { get; }
-        public Tensor Norm2 { get; }
-        public Tensor Norm2Bias { get; }
     }
 
     protected override void Dispose(bool disposing)
@@ -136,6 +128,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
             encoder.Dispose();
             norm.Dispose();
             head.Dispose();
+            queryScale.Dispose();
         }
         base.Dispose(disposing);
     }
