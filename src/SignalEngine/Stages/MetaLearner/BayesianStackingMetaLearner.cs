@@ -281,8 +281,14 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        File.WriteAllText(path, JsonSerializer.Serialize(ToFile(), JsonOptions));
+    }
+
+    /// <summary>What <see cref="Save"/> writes: the options, the posterior, the pool and the uniqueness.</summary>
+    internal StackingModelFile ToFile()
+    {
         var n = Posterior.Dimension;
-        var file = new StackingModelFile(
+        return new StackingModelFile(
             FileFormat,
             ModelName,
             [.. Design.SequenceModels],
@@ -292,7 +298,6 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => Posterior.Covariance(i, j)).ToArray())],
             Pool,
             LabelUniqueness);
-        File.WriteAllText(path, JsonSerializer.Serialize(file, JsonOptions));
     }
 
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
@@ -323,7 +328,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         }
     }
 
-    private static BayesianStackingMetaLearner FromFile(StackingModelFile? file, string version)
+    internal static BayesianStackingMetaLearner FromFile(StackingModelFile? file, string version)
     {
         if (file is null) throw new InvalidDataException("empty stage 3 model file");
         if (file.Format != FileFormat) throw new InvalidDataException($"unsupported format {file.Format}");

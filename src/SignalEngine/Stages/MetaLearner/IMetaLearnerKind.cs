@@ -30,7 +30,11 @@ public interface IMetaLearnerKind
     IMetaLearner? BaseRatesOnly(IMetaLearner model) => null;
 }
 
-/// <summary>Bayesian stacking: multinomial logistic regression with a Gaussian prior, a Laplace posterior and a forecast pool.</summary>
+/// <summary>
+/// Bayesian stacking: multinomial logistic regression with a Gaussian prior, a Laplace posterior and a forecast pool,
+/// averaged over memories by their evidence (<see cref="MemoryAveragedStacking"/>) unless the options name none. A file
+/// from before the average (format 1) loads and updates as the single model it is.
+/// </summary>
 public sealed class BayesianStackingKind : IMetaLearnerKind
 {
     public static BayesianStackingKind Instance { get; } = new();
@@ -42,16 +46,30 @@ public sealed class BayesianStackingKind : IMetaLearnerKind
     public string Name => BayesianStackingMetaLearner.ModelName;
 
     public IMetaLearner Fit(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, IReadOnlyList<string> sequenceModels, MetaLearnerOptions options, string version, double labelUniqueness) =>
-        BayesianStackingMetaLearner.Fit(inputs, labels, sequenceModels, options, version, labelUniqueness: labelUniqueness);
+        options.Memories is { Count: > 0 }
+            ? MemoryAveragedStacking.Fit(inputs, labels, sequenceModels, options, version, labelUniqueness)
+            : BayesianStackingMetaLearner.Fit(inputs, labels, sequenceModels, options, version, labelUniqueness: labelUniqueness);
 
-    public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) =>
-        Own(current).Update(inputs, labels, version);
+    public IMetaLearner Update(IMetaLearner current, IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version) => current switch
+    {
+        MemoryAveragedStacking average => average.Update(inputs, labels, version),
+        _ => Own(current).Update(inputs, labels, version),
+    };
 
-    public IMetaLearner Load(string path, string version) => BayesianStackingMetaLearner.Load(path, version);
+    public IMetaLearner Load(string path, string version) =>
+        MemoryAveragedStacking.IsAverageFile(path) ? MemoryAveragedStacking.Load(path, version) : BayesianStackingMetaLearner.Load(path, version);
 
-    public void Save(IMetaLearner model, string path) => Own(model).Save(path);
+    public void Save(IMetaLearner model, string path)
+    {
+        if (model is MemoryAveragedStacking average) average.Save(path);
+        else Own(model).Save(path);
+    }
 
-    public IMetaLearner BaseRatesOnly(IMetaLearner model) => Own(model).ForecastingBaseRates();
+    public IMetaLearner BaseRatesOnly(IMetaLearner model) => model switch
+    {
+        MemoryAveragedStacking average => average.ForecastingBaseRates(),
+        _ => Own(model).ForecastingBaseRates(),
+    };
 
     private BayesianStackingMetaLearner Own(IMetaLearner model) => model as BayesianStackingMetaLearner
         ?? throw new ArgumentException($"a {Name} model is needed, not {model.Model.Name}", nameof(model));

@@ -25,6 +25,14 @@ public sealed record MetaLearnerOptions
     [Range(0, 1e9)] public double MemoryOutcomes { get; init; } = 3000;
 
     /// <summary>
+    /// The memories (in outcomes, as <see cref="MemoryOutcomes"/>) that stage 3 averages over by their evidence
+    /// (<see cref="MemoryAveragedStacking"/>), one stacking model each, the evidence itself forgetting at
+    /// <see cref="MemoryOutcomes"/>. Each must be positive: a member that never forgets would never give way to a change.
+    /// Null or empty: one stacking model with <see cref="MemoryOutcomes"/>, as before the average existed.
+    /// </summary>
+    public IReadOnlyList<double>? Memories { get; init; } = [3000, 1000, 300];
+
+    /// <summary>
     /// In the nested walk-forward, stage 3 is updated (<see cref="BayesianStackingMetaLearner.Update"/>) through each test
     /// period as outcomes become known, H bars after their bar, once at least this many have arrived: the system
     /// measured as it runs with online learning.
