@@ -403,6 +403,30 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
         return draws;
     }
 
+    /// <summary>
+    /// Adds <paramref name="weight"/> times this model's per-draw pooled probabilities of the encoded item to the spans and
+    /// its posterior-mean logit contributions to <paramref name="contributions"/> (BUY then SELL per input): what a
+    /// <see cref="MemoryAveragedStacking"/> sums over its members without a posterior of each.
+    /// </summary>
+    internal void AddWeighted(
+        ReadOnlySpan<double> x, double treeProbability, double weight, Span<double> buy, Span<double> sell, Span<double> hold, Span<double> contributions)
+    {
+        var n = 2 * x.Length;
+        for (var s = 0; s < _drawCount; s++)
+        {
+            var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
+            var (pb, ps, ph) = Pool.Mix(b, l, 1.0 - b - l, treeProbability, _rateDraws[s]);
+            buy[s] += weight * pb;
+            sell[s] += weight * ps;
+            hold[s] += weight * ph;
+        }
+        for (var j = 0; j < x.Length; j++)
+        {
+            contributions[2 * j] += weight * x[j] * _mean[j];
+            contributions[2 * j + 1] += weight * x[j] * _mean[x.Length + j];
+        }
+    }
+
     /// <summary>Fills the per-draw pooled probabilities and returns their means.</summary>
     private ClassProbabilities Predict(ReadOnlySpan<double> x, double treeProbability, Span<double> buy, Span<double> sell, Span<double> hold)
     {

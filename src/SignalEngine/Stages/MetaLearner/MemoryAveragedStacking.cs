@@ -39,6 +39,8 @@ public sealed class MemoryAveragedStacking : IMetaLearner
         if (logEvidence.Any(e => !double.IsFinite(e))) throw new ArgumentException("the evidence must be finite", nameof(logEvidence));
         if (members.Any(m => !m.InputNames.SequenceEqual(members[0].InputNames, StringComparer.Ordinal)))
             throw new ArgumentException("every member must stack the same inputs", nameof(members));
+        if (members.Any(m => m.Options.PosteriorSamples != members[0].Options.PosteriorSamples || m.Options.CredibleLevel != members[0].Options.CredibleLevel))
+            throw new ArgumentException("every member must draw the same number of posterior samples at the same credible level", nameof(members));
         Members = members;
         Previous = previous;
         LogEvidence = logEvidence;
@@ -141,40 +143,25 @@ public sealed class MemoryAveragedStacking : IMetaLearner
     /// <inheritdoc />
     public MetaPosterior Predict(MetaInput input)
     {
-        MetaPosterior? first = null;
-        double[] buy = [], sell = [], hold = [];
-        var (meanBuy, meanSell, meanHold) = (0.0, 0.0, 0.0);
-        LogitContribution[] contributions = [];
+        var design = Members[0].Design;
+        var d = design.Dimension;
+        Span<double> x = stackalloc double[d];
+        design.Encode(input, x);
+        var draws = Members[0].Options.PosteriorSamples;
+        var (buy, sell, hold) = (new double[draws], new double[draws], new double[draws]);
+        Span<double> logits = stackalloc double[2 * d];
+        // The weights of the members skipped are negligible; the rest are rescaled to sum to 1.
+        var kept = Weights.Where(w => w >= NegligibleWeight).Sum();
         for (var m = 0; m < Members.Count; m++)
         {
-            var w = Weights[m];
-            if (w < NegligibleWeight) continue;
-            var posterior = Members[m].Predict(input);
-            if (first is null)
-            {
-                first = posterior;
-                (buy, sell, hold) = (new double[posterior.Buy.Length], new double[posterior.Sell.Length], new double[posterior.Hold.Length]);
-                contributions = [.. posterior.Contributions.Select(c => c with { Buy = 0, Sell = 0, Hold = 0 })];
-            }
-            for (var s = 0; s < buy.Length; s++)
-            {
-                buy[s] += w * posterior.Buy[s];
-                sell[s] += w * posterior.Sell[s];
-                hold[s] += w * posterior.Hold[s];
-            }
-            (meanBuy, meanSell, meanHold) = (meanBuy + w * posterior.Mean.Buy, meanSell + w * posterior.Mean.Sell, meanHold + w * posterior.Mean.Hold);
-            for (var j = 0; j < contributions.Length; j++)
-            {
-                var c = posterior.Contributions[j];
-                contributions[j] = contributions[j] with { Buy = contributions[j].Buy + w * c.Buy, Sell = contributions[j].Sell + w * c.Sell, Hold = contributions[j].Hold + w * c.Hold };
-            }
+            if (Weights[m] >= NegligibleWeight) Members[m].AddWeighted(x, input.TreeProbability, Weights[m] / kept, buy, sell, hold, logits);
         }
-        // The weights of the members skipped are negligible, and the rest are rescaled to sum to 1.
-        var kept = Weights.Where(w => w >= NegligibleWeight).Sum();
-        for (var s = 0; s < buy.Length; s++) (buy[s], sell[s], hold[s]) = (buy[s] / kept, sell[s] / kept, hold[s] / kept);
-        for (var j = 0; j < contributions.Length; j++)
-            contributions[j] = contributions[j] with { Buy = contributions[j].Buy / kept, Sell = contributions[j].Sell / kept, Hold = contributions[j].Hold / kept };
-        return new MetaPosterior(new ClassProbabilities(meanBuy / kept, meanSell / kept, meanHold / kept), buy, sell, hold, first!.CredibleLevel, contributions);
+        var (meanBuy, meanSell, meanHold) = (0.0, 0.0, 0.0);
+        for (var s = 0; s < draws; s++) (meanBuy, meanSell, meanHold) = (meanBuy + buy[s], meanSell + sell[s], meanHold + hold[s]);
+        var contributions = new LogitContribution[d];
+        for (var j = 0; j < d; j++) contributions[j] = new LogitContribution(design.InputNames[j], x[j], logits[2 * j], logits[2 * j + 1], 0.0);
+        return new MetaPosterior(
+            new ClassProbabilities(meanBuy / draws, meanSell / draws, meanHold / draws), buy, sell, hold, Members[0].Options.CredibleLevel, contributions);
     }
 
     /// <summary>The options of the member with one memory: the average's own, that memory in place of <see cref="MetaLearnerOptions.MemoryOutcomes"/>.</summary>
