@@ -169,16 +169,19 @@ public static class ReportWriter
 
         md.AppendLine(CultureInfo.InvariantCulture, $"## Reliability bins ({report.CalibrationBins} equal-mass bins of the chosen action's confidence)");
         md.AppendLine();
-        md.AppendLine("| strategy | ECE | calibrated forecast's ECE by chance: mean (90th percentile) | bins: count / mean confidence / accuracy |");
-        md.AppendLine("|---|---|---|---|");
+        md.AppendLine("| strategy | ECE | calibrated forecast's ECE by chance, independent outcomes: mean (90th percentile) | the same, outcomes overlapping as the labels do | bins: count / mean confidence / accuracy |");
+        md.AppendLine("|---|---|---|---|---|");
         foreach (var s in report.Strategies)
         {
             var bins = string.Join("; ", s.Reliability.Select(b => $"{b.Count} / {P(b.MeanConfidence)} / {P(b.ObservedFrequency)}"));
             var floor = s.CalibratedEce is { } c ? $"{P(c.Mean)} ({P(c.P90)})" : "n/a";
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.Ece)} | {floor} | {bins} |");
+            var overlapping = s.CalibratedEce is { OverlappingMean: { } m, OverlappingP90: { } m90 } ? $"{P(m)} ({P(m90)})" : "n/a";
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(s.Metrics.Ece)} | {floor} | {overlapping} | {bins} |");
         }
         md.AppendLine();
-        md.AppendLine("The chance ECE draws every outcome independently with its stated confidence: what a perfectly calibrated forecast with these confidences would show from sampling noise alone. Overlapping labels are serially correlated, which raises that noise further: the figure is a lower bound of what chance alone gives.");
+        var u = report.Strategies.Select(s => s.CalibratedEce?.LabelUniqueness).FirstOrDefault(x => x is not null);
+        md.AppendLine("The chance ECE draws every outcome with its stated confidence: what a perfectly calibrated forecast with these confidences would show from sampling noise alone. Drawn independently, it is a lower bound, because overlapping labels are serially correlated; the second column draws them through a Gaussian copula whose latent value is an AR(1) along each instrument's bars, ρ = (1 − ū) / (1 + ū), so that n latent values carry as much as n·ū independent ones (the outcomes a little more, so this too is on the low side)" +
+            (u is { } value ? string.Create(CultureInfo.InvariantCulture, $" (ū = {value:0.000}, the average uniqueness of the evaluated labels).") : "."));
         md.AppendLine();
     }
 }

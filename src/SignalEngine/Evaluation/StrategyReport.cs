@@ -9,7 +9,8 @@ namespace SignalEngine.Evaluation;
 /// <param name="LogLossSkill">Log-loss skill against the base rates with its bootstrap interval, where computed.</param>
 /// <param name="TradeSharpe">The probabilistic Sharpe ratio of the trade backtest's per-bar returns, where computed.</param>
 /// <param name="CalibratedEce">The ECE a perfectly calibrated forecast with the same confidences would show by chance
-/// (<see cref="Calibration.CalibratedReference"/>): mean and 90th percentile.</param>
+/// (<see cref="Calibration.CalibratedReference(IReadOnlyList{double}, int, int, int)"/>): mean and 90th percentile, from
+/// independent outcomes and from outcomes as serially correlated as the labels' uniqueness says.</param>
 public sealed record StrategyReport(
     string Strategy,
     StrategyMetrics Metrics,
@@ -21,7 +22,11 @@ public sealed record StrategyReport(
     CalibratedEce? CalibratedEce = null);
 
 /// <summary>The ECE of a calibrated forecast with a strategy's confidences, by chance alone: its mean and 90th percentile.</summary>
-public sealed record CalibratedEce(double Mean, double P90);
+/// <param name="OverlappingMean">The same with outcomes correlated along each series as overlapping labels are
+/// (<see cref="Calibration.CalibratedReference(IReadOnlyList{double}, IReadOnlyList{int}, double, int, int, int)"/>); null
+/// where the uniqueness is unknown.</param>
+/// <param name="LabelUniqueness">The labels' average uniqueness that correlation was set from.</param>
+public sealed record CalibratedEce(double Mean, double P90, double? OverlappingMean = null, double? OverlappingP90 = null, double? LabelUniqueness = null);
 
 /// <summary>Classification, calibration and per-bar backtest figures of one strategy's calls against the labels.</summary>
 /// <param name="Bars">Bars the calls were made on.</param>
@@ -63,7 +68,8 @@ public static class StrategyScoring
         IReadOnlyList<(int Instrument, int TimeStep, double NextReturn)> bars,
         double costBasisPoints,
         double periodsPerYear,
-        int calibrationBins)
+        int calibrationBins,
+        double? labelUniqueness = null)
     {
         bool[] Is(IEnumerable<SignalAction> xs, SignalAction a) => xs.Select(x => x == a).ToArray();
         var actions = calls.Select(c => c.Action).ToArray();
@@ -96,7 +102,13 @@ public static class StrategyScoring
             MaxDrawdown: backtest.MaxDrawdown,
             Turnover: backtest.Turnover);
         var (floor, floor90) = Calibration.CalibratedReference(confidence, calibrationBins);
-        return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest, CalibratedEce: new CalibratedEce(floor, floor90));
+        var chance = new CalibratedEce(floor, floor90);
+        if (labelUniqueness is { } u)
+        {
+            var (overlapping, overlapping90) = Calibration.CalibratedReference(confidence, bars.Select(b => b.Instrument).ToArray(), u, calibrationBins);
+            chance = chance with { OverlappingMean = overlapping, OverlappingP90 = overlapping90, LabelUniqueness = u };
+        }
+        return new StrategyReport(strategy, metrics, Calibration.Bins(confidence, correct, calibrationBins), backtest, CalibratedEce: chance);
     }
 
     /// <summary>

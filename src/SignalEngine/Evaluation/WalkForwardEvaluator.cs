@@ -112,8 +112,10 @@ public static class WalkForwardEvaluator
         var periodsPerYear = Backtest.PeriodsPerYear(timestamps);
         // The cost is a round trip: the per-bar backtest charges half of it per unit of position traded.
         var reference = calls[Strategies.AlwaysHold].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray();
+        // How much the evaluated labels overlap: what chance alone does to an ECE depends on it.
+        var uniqueness = Math.Min(1, TrainingSet.Uniqueness(samples));
         var reports = Strategies.All
-            .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints / 2, periodsPerYear, calibrationBins) with
+            .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints / 2, periodsPerYear, calibrationBins, uniqueness > 0 ? uniqueness : null) with
             {
                 LogLossSkill = ForecastSkill.LogLossSkill(calls[s].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray(), reference),
             })

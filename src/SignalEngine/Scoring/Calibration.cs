@@ -56,27 +56,78 @@ public static class Calibration
         var order = Enumerable.Range(0, confidence.Count).OrderBy(i => confidence[i]).ToArray();
         var count = Math.Min(bins, order.Length);
         var random = new Random(seed);
+        var hit = new bool[confidence.Count];
         var eces = new double[replicates];
         for (var r = 0; r < replicates; r++)
         {
-            var total = 0.0;
-            for (var b = 0; b < count; b++)
-            {
-                var from = (int)((long)order.Length * b / count);
-                var to = (int)((long)order.Length * (b + 1) / count);
-                double sumConfidence = 0, hits = 0;
-                for (var k = from; k < to; k++)
-                {
-                    var c = confidence[order[k]];
-                    sumConfidence += c;
-                    if (random.NextDouble() < c) hits++;
-                }
-                total += Math.Abs(sumConfidence - hits);
-            }
-            eces[r] = total / order.Length;
+            // Drawn in the bins' order, one uniform a prediction.
+            foreach (var i in order) hit[i] = random.NextDouble() < confidence[i];
+            eces[r] = BinnedEce(confidence, order, count, hit);
         }
+        return MeanAndP90(eces);
+    }
+
+    /// <summary>
+    /// <see cref="CalibratedReference(IReadOnlyList{double}, int, int, int)"/> with outcomes that are serially correlated
+    /// within each series as overlapping labels are: each prediction's outcome is still drawn with its stated
+    /// confidence, but through a Gaussian copula whose latent value follows an AR(1) along the series' predictions
+    /// (given in time order), its coefficient ρ = (1 − ū) / (1 + ū) chosen so that n latent values carry as much as n·ū
+    /// independent ones, ū the labels' average uniqueness (AFML 4.4); the outcomes themselves, thresholded, correlate a
+    /// little less than their latent values, so this is still on the low side. With ū = 1 it is the independent
+    /// reference (in distribution).
+    /// </summary>
+    /// <param name="series">Per prediction, the series it belongs to; predictions of one series are in time order.</param>
+    public static (double Mean, double P90) CalibratedReference(
+        IReadOnlyList<double> confidence, IReadOnlyList<int> series, double uniqueness, int bins = DefaultBins, int replicates = 200, int seed = 42)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicates, 1);
+        if (series.Count != confidence.Count) throw new ArgumentException($"{series.Count} series for {confidence.Count} confidences", nameof(series));
+        if (!(uniqueness is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(uniqueness), uniqueness, "a uniqueness lies in (0, 1]");
+        if (confidence.Count == 0) return (double.NaN, double.NaN);
+        var rho = (1 - uniqueness) / (1 + uniqueness);
+        var innovation = Math.Sqrt(1 - rho * rho);
+        var order = Enumerable.Range(0, confidence.Count).OrderBy(i => confidence[i]).ToArray();
+        var count = Math.Min(bins, order.Length);
+        var normals = new Stages.MetaLearner.StandardNormalSource((ulong)seed);
+        var hit = new bool[confidence.Count];
+        var latest = new Dictionary<int, double>();
+        var eces = new double[replicates];
+        for (var r = 0; r < replicates; r++)
+        {
+            latest.Clear();
+            for (var i = 0; i < confidence.Count; i++)
+            {
+                var z = latest.TryGetValue(series[i], out var previous) ? rho * previous + innovation * normals.Next() : normals.Next();
+                latest[series[i]] = z;
+                hit[i] = Numerics.StandardNormal.Cdf(z) < confidence[i];
+            }
+            eces[r] = BinnedEce(confidence, order, count, hit);
+        }
+        return MeanAndP90(eces);
+    }
+
+    private static double BinnedEce(IReadOnlyList<double> confidence, int[] order, int count, bool[] hit)
+    {
+        var total = 0.0;
+        for (var b = 0; b < count; b++)
+        {
+            var from = (int)((long)order.Length * b / count);
+            var to = (int)((long)order.Length * (b + 1) / count);
+            double sumConfidence = 0, hits = 0;
+            for (var k = from; k < to; k++)
+            {
+                sumConfidence += confidence[order[k]];
+                if (hit[order[k]]) hits++;
+            }
+            total += Math.Abs(sumConfidence - hits);
+        }
+        return total / order.Length;
+    }
+
+    private static (double Mean, double P90) MeanAndP90(double[] eces)
+    {
         Array.Sort(eces);
-        return (eces.Average(), eces[(int)Math.Min(replicates - 1, Math.Ceiling(0.9 * replicates) - 1)]);
+        return (eces.Average(), eces[(int)Math.Min(eces.Length - 1, Math.Ceiling(0.9 * eces.Length) - 1)]);
     }
 
     /// <summary>The ECE with the bins behind it, so a report can show where the calibration is lost.</summary>

@@ -24,6 +24,29 @@ public sealed class MetricTests
         Calibration.CalibratedReference(Enumerable.Repeat(0.5, 40000).ToArray()).Mean.Should().BeLessThan(mean / 2, "ten times the forecasts, a third of the noise");
     }
 
+    /// <summary>
+    /// Overlapping labels make a calibrated forecast's ECE noisier: at ū = 1 the correlated reference is the independent
+    /// one (in distribution), at ū = 0.1 (10-bar labels) consecutive outcomes move together and a bin of 400 consecutive
+    /// bars holds far fewer independent outcomes; the correlation runs within a series, not across interleaved ones.
+    /// </summary>
+    [Fact]
+    public void OutcomesThatOverlapRaiseTheChanceEceAndOnlyWithinTheirSeries()
+    {
+        var confidence = Enumerable.Repeat(0.5, 4000).ToArray();
+        var one = new int[4000];
+        var independent = Calibration.CalibratedReference(confidence, replicates: 400).Mean;
+
+        Calibration.CalibratedReference(confidence, one, 1.0, replicates: 400).Mean.Should().BeApproximately(independent, 0.002);
+        var overlapping = Calibration.CalibratedReference(confidence, one, 0.1, replicates: 400);
+        overlapping.Mean.Should().BeGreaterThan(2 * independent, "400 consecutive 10-bar labels are worth far fewer than 400 outcomes");
+        overlapping.P90.Should().BeGreaterThan(overlapping.Mean);
+        var interleaved = Enumerable.Range(0, 4000).Select(i => i % 4).ToArray();
+        Calibration.CalibratedReference(confidence, interleaved, 0.1, replicates: 400).Mean.Should().BeLessThan(overlapping.Mean,
+            "four series' outcomes in one bin move together only within each series");
+        var act = () => Calibration.CalibratedReference(confidence, one, 0, replicates: 10);
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [Fact]
     public void EceUsesEqualMassBins()
     {

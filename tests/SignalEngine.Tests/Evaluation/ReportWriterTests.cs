@@ -54,16 +54,16 @@ public sealed class ReportWriterTests
     {
         var md = ReportWriter.Markdown(Report(Strategy("always-HOLD")), "test");
 
-        md.Should().Contain("| always-HOLD | 0.250 | n/a | 12 / 0.300 / 0.250; 11 / 0.450 / 0.500; 12 / 0.700 / 0.500 |");
+        md.Should().Contain("| always-HOLD | 0.250 | n/a | n/a | 12 / 0.300 / 0.250; 11 / 0.450 / 0.500; 12 / 0.700 / 0.500 |");
         md.Should().NotContain("## Trade backtest").And.NotContain("## Log-loss skill");
     }
 
     [Fact]
     public void TheChanceEceOfACalibratedForecastStandsBesideTheEce()
     {
-        var md = ReportWriter.Markdown(Report(Strategy("always-HOLD") with { CalibratedEce = new CalibratedEce(0.0213, 0.0287) }), "test");
+        var md = ReportWriter.Markdown(Report(Strategy("always-HOLD") with { CalibratedEce = new CalibratedEce(0.0213, 0.0287, 0.0414, 0.0562, 0.128) }), "test");
 
-        md.Should().Contain("| always-HOLD | 0.250 | 0.021 (0.029) | 12 / 0.300");
+        md.Should().Contain("| always-HOLD | 0.250 | 0.021 (0.029) | 0.041 (0.056) | 12 / 0.300").And.Contain("(ū = 0.128, the average uniqueness of the evaluated labels)");
     }
 
     [Fact]
