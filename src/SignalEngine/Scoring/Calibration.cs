@@ -20,8 +20,12 @@ public static class Calibration
         if (confidence.Count != correct.Count) throw new ArgumentException($"length mismatch: {confidence.Count} confidences, {correct.Count} outcomes");
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
         var order = Enumerable.Range(0, confidence.Count).OrderBy(i => confidence[i]).ToArray();
-        var count = Math.Min(bins, order.Length);
-        var result = new List<ReliabilityBin>(count);
+        return [.. BinSums(confidence, order, Math.Min(bins, order.Length), correct).Select(b => new ReliabilityBin(b.Count, b.Confidence / b.Count, b.Hits / b.Count))];
+    }
+
+    /// <summary>Per equal-mass bin of the predictions in <paramref name="order"/>: its size, summed confidence and hits.</summary>
+    private static IEnumerable<(int Count, double Confidence, double Hits)> BinSums(IReadOnlyList<double> confidence, int[] order, int count, IReadOnlyList<bool> hit)
+    {
         for (var b = 0; b < count; b++)
         {
             var from = (int)((long)order.Length * b / count);
@@ -30,11 +34,10 @@ public static class Calibration
             for (var k = from; k < to; k++)
             {
                 sumConfidence += confidence[order[k]];
-                if (correct[order[k]]) hits++;
+                if (hit[order[k]]) hits++;
             }
-            result.Add(new ReliabilityBin(to - from, sumConfidence / (to - from), hits / (to - from)));
+            yield return (to - from, sumConfidence, hits);
         }
-        return result;
     }
 
     /// <summary>Expected calibration error: the count-weighted mean |confidence - frequency| over equal-mass bins.</summary>
@@ -106,23 +109,8 @@ public static class Calibration
         return MeanAndP90(eces);
     }
 
-    private static double BinnedEce(IReadOnlyList<double> confidence, int[] order, int count, bool[] hit)
-    {
-        var total = 0.0;
-        for (var b = 0; b < count; b++)
-        {
-            var from = (int)((long)order.Length * b / count);
-            var to = (int)((long)order.Length * (b + 1) / count);
-            double sumConfidence = 0, hits = 0;
-            for (var k = from; k < to; k++)
-            {
-                sumConfidence += confidence[order[k]];
-                if (hit[order[k]]) hits++;
-            }
-            total += Math.Abs(sumConfidence - hits);
-        }
-        return total / order.Length;
-    }
+    private static double BinnedEce(IReadOnlyList<double> confidence, int[] order, int count, bool[] hit) =>
+        BinSums(confidence, order, count, hit).Sum(b => Math.Abs(b.Confidence - b.Hits)) / order.Length;
 
     private static (double Mean, double P90) MeanAndP90(double[] eces)
     {
