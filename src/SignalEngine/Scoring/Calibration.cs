@@ -1,3 +1,4 @@
+using SignalEngine.Numerics;
 namespace SignalEngine.Scoring;
 
 /// <summary>One bin of a reliability diagram: mean stated confidence against the observed frequency.</summary>
@@ -91,7 +92,7 @@ public static class Calibration
         var innovation = Math.Sqrt(1 - rho * rho);
         var order = Enumerable.Range(0, confidence.Count).OrderBy(i => confidence[i]).ToArray();
         var count = Math.Min(bins, order.Length);
-        var normals = new Stages.MetaLearner.StandardNormalSource((ulong)seed);
+        var normals = new StandardNormalSource((ulong)seed);
         var hit = new bool[confidence.Count];
         var latest = new Dictionary<int, double>();
         var eces = new double[replicates];
@@ -102,7 +103,7 @@ public static class Calibration
             {
                 var z = latest.TryGetValue(series[i], out var previous) ? rho * previous + innovation * normals.Next() : normals.Next();
                 latest[series[i]] = z;
-                hit[i] = Numerics.StandardNormal.Cdf(z) < confidence[i];
+                hit[i] = StandardNormal.Cdf(z) < confidence[i];
             }
             eces[r] = BinnedEce(confidence, order, count, hit);
         }

@@ -1,4 +1,5 @@
 using SignalEngine.Labels;
+using SignalEngine.Numerics;
 
 namespace SignalEngine.Stages.MetaLearner;
 

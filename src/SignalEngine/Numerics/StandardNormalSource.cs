@@ -1,4 +1,4 @@
-namespace SignalEngine.Stages.MetaLearner;
+namespace SignalEngine.Numerics;
 
 /// <summary>
 /// Seeded standard normal draws from xoshiro256** and Box–Muller. Hand-rolled rather than System.Random because a
