@@ -30,6 +30,8 @@ public sealed class MemoryAveragedStacking : IMetaLearner
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    private readonly double[] _forecastWeights;
+
     private MemoryAveragedStacking(
         IReadOnlyList<BayesianStackingMetaLearner> members, IReadOnlyList<double> logEvidence, MetaLearnerOptions options, string version,
         IReadOnlyList<BayesianStackingMetaLearner>? previous = null)
@@ -50,6 +52,9 @@ public sealed class MemoryAveragedStacking : IMetaLearner
         var raw = logEvidence.Select(e => Math.Exp(e - top)).ToArray();
         var total = raw.Sum();
         Weights = raw.Select(w => w / total).ToArray();
+        // What forecasts use, once rather than per item: negligible members skipped, the rest rescaled to sum to 1.
+        var kept = Weights.Where(w => w >= NegligibleWeight).Sum();
+        _forecastWeights = [.. Weights.Select(w => w >= NegligibleWeight ? w / kept : 0.0)];
     }
 
     public ModelStamp Model { get; }
@@ -122,12 +127,12 @@ public sealed class MemoryAveragedStacking : IMetaLearner
         var evidence = LogEvidence.ToArray();
         if (Previous is { } scorers)
         {
+            var recency = Options.RecencyWeights(inputs.Count);
             for (var m = 0; m < Members.Count; m++)
             {
                 var gained = 0.0;
-                var w = 1.0;
-                for (var i = inputs.Count - 1; i >= 0; i--, w *= decay)
-                    gained += w * Math.Log(Math.Max(scorers[m].PredictProbabilities(inputs[i]).Of(labels[i]), 1e-15));
+                for (var i = inputs.Count - 1; i >= 0; i--)
+                    gained += recency[i] * Math.Log(Math.Max(scorers[m].PredictProbabilities(inputs[i]).Of(labels[i]), 1e-15));
                 evidence[m] = Math.Pow(decay, inputs.Count) * LogEvidence[m] + Members[m].LabelUniqueness * gained;
             }
             var top = evidence.Max();
@@ -150,11 +155,9 @@ public sealed class MemoryAveragedStacking : IMetaLearner
         var draws = Members[0].Options.PosteriorSamples;
         var (buy, sell, hold) = (new double[draws], new double[draws], new double[draws]);
         Span<double> logits = stackalloc double[2 * d];
-        // The weights of the members skipped are negligible; the rest are rescaled to sum to 1.
-        var kept = Weights.Where(w => w >= NegligibleWeight).Sum();
         for (var m = 0; m < Members.Count; m++)
         {
-            if (Weights[m] >= NegligibleWeight) Members[m].AddWeighted(x, input.TreeProbability, Weights[m] / kept, buy, sell, hold, logits);
+            if (_forecastWeights[m] > 0) Members[m].AddWeighted(x, input.TreeProbability, _forecastWeights[m], buy, sell, hold, logits);
         }
         var (meanBuy, meanSell, meanHold) = (0.0, 0.0, 0.0);
         for (var s = 0; s < draws; s++) (meanBuy, meanSell, meanHold) = (meanBuy + buy[s], meanSell + sell[s], meanHold + hold[s]);
