@@ -66,11 +66,12 @@ public static class FeatureBatchReader
         var columns = ColumnsOf(schema);
         var inputs = new List<SignalInput>(count);
         var paths = new List<string>(count);
+        var rows = new ParsedRows(body);
         var index = 0;
         foreach (var item in array.EnumerateArray())
         {
             var at = $"items[{index}]";
-            if (ReadItem(item, at, columns, schema, errors) is { } input)
+            if (ReadItem(item, at, columns, schema, errors, rows: rows) is { } input)
             {
                 inputs.Add(input);
                 paths.Add(at);
@@ -251,9 +252,13 @@ public static class FeatureBatchReader
         return columns;
     }
 
-    /// <summary>One item; a field named <paramref name="extraField"/> is left to the caller (a labelled bar's label).</summary>
+    /// <summary>
+    /// One item; a field named <paramref name="extraField"/> is left to the caller (a labelled bar's label). Rows already
+    /// read from the same bytes of the body are taken from <paramref name="rows"/> rather than read again.
+    /// </summary>
     internal static SignalInput? ReadItem(
-        JsonElement item, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, string? extraField = null)
+        JsonElement item, string at, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, string? extraField = null,
+        ParsedRows? rows = null)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -285,7 +290,7 @@ public static class FeatureBatchReader
                     if (timestamp is null) errors.Add(field, NotATimestamp);
                     break;
                 case "features":
-                    features = ReadRow(property.Value, field, columns, schema, errors);
+                    features = ReadRow(property.Value, field, columns, schema, errors, rows: rows);
                     break;
                 case "history":
                     if (property.Value.ValueKind == JsonValueKind.Null) break;
@@ -297,7 +302,7 @@ public static class FeatureBatchReader
                     var row = 0;
                     foreach (var element in property.Value.EnumerateArray())
                     {
-                        if (ReadRow(element, field, columns, schema, errors, row) is { } values) history.Add(values);
+                        if (ReadRow(element, field, columns, schema, errors, row, rows) is { } values) history.Add(values);
                         row++;
                     }
                     break;
@@ -321,9 +326,19 @@ public static class FeatureBatchReader
     /// <summary>
     /// A row of features by name: every schema feature exactly once, nothing else, all finite. The row is
     /// <paramref name="parent"/>, or its element <paramref name="index"/>: that path is only made for a problem (an
-    /// item-form batch of 1,000 has 31,000 history rows).
+    /// item-form batch of 1,000 has 31,000 history rows). A row whose bytes were read before without a problem is that
+    /// row again (the same array), from <paramref name="rows"/>.
     /// </summary>
-    private static double[]? ReadRow(JsonElement element, string parent, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, int index = -1)
+    private static double[]? ReadRow(
+        JsonElement element, string parent, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, int index = -1, ParsedRows? rows = null)
+    {
+        if (rows is not null && rows.TryGet(element, out var known)) return known;
+        var parsed = ReadNewRow(element, parent, columns, schema, errors, index);
+        if (parsed is not null) rows?.Add(element, parsed);
+        return parsed;
+    }
+
+    private static double[]? ReadNewRow(JsonElement element, string parent, Dictionary<string, int> columns, FeatureSchema schema, InputErrors errors, int index)
     {
         string? path = null;
         string At() => path ??= index < 0 ? parent : $"{parent}[{index}]";
@@ -438,6 +453,57 @@ public static class FeatureBatchReader
     }
 
     private static FeatureBatchParse Failed(InputErrors errors) => new([], [], errors.ToDictionary());
+}
+
+/// <summary>
+/// The feature rows of one body already read, by their bytes: in the item form each bar is sent as its own row and
+/// again in up to T - 1 of its neighbours' histories, so a batch of 1,000 holds about 31 copies of each row. A copy is
+/// the row read before (its bytes are the same, so are its values and its validity), not read again. Only rows read
+/// without a problem are kept: a bad one is read at each place it occurs, so each problem names its own item and row.
+/// Bytes are compared, not the text's meaning: a row written another way (other spacing, key order, digits) is read.
+/// </summary>
+internal sealed class ParsedRows
+{
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly Dictionary<Range, double[]> _rows;
+
+    public ParsedRows(ReadOnlyMemory<byte> body)
+    {
+        _body = body;
+        _rows = new Dictionary<Range, double[]>(new BytesComparer(body));
+    }
+
+    public bool TryGet(JsonElement element, out double[] row)
+    {
+        row = [];
+        return Where(element) is { } range && _rows.TryGetValue(range, out row!);
+    }
+
+    public void Add(JsonElement element, double[] row)
+    {
+        if (Where(element) is { } range) _rows.TryAdd(range, row);
+    }
+
+    /// <summary>The element's bytes as a range of the body; null when the document is not over the body (NaN quoted into a copy).</summary>
+    private Range? Where(JsonElement element)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        return _body.Span.Overlaps(raw, out var offset) && offset >= 0 && offset + raw.Length <= _body.Length
+            ? new Range(offset, offset + raw.Length)
+            : null;
+    }
+
+    private sealed class BytesComparer(ReadOnlyMemory<byte> body) : IEqualityComparer<Range>
+    {
+        public bool Equals(Range x, Range y) => body.Span[x].SequenceEqual(body.Span[y]);
+
+        public int GetHashCode(Range range)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(body.Span[range]);
+            return hash.ToHashCode();
+        }
+    }
 }
 
 /// <summary>NaN and Infinity as bare JSON tokens, which JSON does not allow but some clients write.</summary>
