@@ -35,7 +35,7 @@ public static class OutcomeBatchReader
         if (errors.Any) return Failed(errors);
 
         var claims = outcomes is { } items ? ReadOutcomes(items, errors) : [];
-        var labelled = bars is { } rows ? ReadBars(rows, schema, errors) : [];
+        var labelled = bars is { } rows ? ReadBars(rows, schema, errors, new ParsedRows(body)) : [];
         return errors.Any ? Failed(errors) : new OutcomeBatchParse(claims, labelled, null);
     }
 
@@ -103,7 +103,7 @@ public static class OutcomeBatchReader
         return errors.Count > before || id is null ? null : new OutcomeClaim(at, id.Value, action, realised);
     }
 
-    private static List<LabelledInput> ReadBars(JsonElement bars, FeatureSchema schema, InputErrors errors)
+    private static List<LabelledInput> ReadBars(JsonElement bars, FeatureSchema schema, InputErrors errors, ParsedRows parsed)
     {
         var columns = FeatureBatchReader.ColumnsOf(schema);
         var labelled = new List<LabelledInput>();
@@ -118,7 +118,7 @@ public static class OutcomeBatchReader
             }
             var label = bar.TryGetProperty("label", out var element) ? LabelOf(element) : null;
             if (label is null) errors.Add($"{at}.label", Labels);
-            var input = FeatureBatchReader.ReadItem(bar, at, columns, schema, errors, extraField: "label");
+            var input = FeatureBatchReader.ReadItem(bar, at, columns, schema, errors, extraField: "label", rows: parsed);
             if (input is not null && label is not null) labelled.Add(new LabelledInput(input, label.Value));
             if (errors.Full) break;
         }

@@ -6,7 +6,7 @@ using static SignalEngine.Tests.Api.Support.RequestBodies;
 
 namespace SignalEngine.Tests.Api;
 
-/// <summary>The item form's repeated rows: each bar's row comes again in its neighbours' histories, and is read once.</summary>
+/// <summary>Repeated feature rows (item form, labelled bars): each bar's row comes again in its neighbours' histories, and is read once.</summary>
 public sealed class FeatureBatchReaderTests
 {
     private static readonly FeatureSchema Schema = new(["ret_1", "rsi_14", "macd", "rvol_20"]);
@@ -41,6 +41,18 @@ public sealed class FeatureBatchReaderTests
 
         parse.IsValid.Should().BeTrue();
         parse.Items[1].Features.Should().Equal(parse.Items[0].History[0]);
+    }
+
+    [Fact]
+    public void LabelledBarsOfPostOutcomesReadTheirRepeatedRowsOnceToo()
+    {
+        var bars = new JsonArray(FakeItem(0, historyRows: 2), FakeItem(1, historyRows: 2));
+        foreach (var bar in bars) bar!["label"] = "buy";
+
+        var parse = OutcomeBatchReader.Read(Encoding.UTF8.GetBytes(new JsonObject { ["bars"] = bars }.ToJsonString()), Schema, maxItems: 10);
+
+        parse.Errors.Should().BeNull();
+        parse.Bars[1].Input.History[1].Should().BeSameAs(parse.Bars[0].Input.History[1]);
     }
 
     [Fact]
