@@ -47,7 +47,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task EachRequestIsTracedWithItsRouteButProbesAreNot()
     {
-        var spans = new List<System.Diagnostics.Activity>();
+        var spans = new ObservedSpans();
         using var app = SignalEngineApplication.WithFakeBundle();
         using var traced = app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
@@ -57,15 +57,9 @@ public sealed class MetricsTests : IDisposable
         (await client.PostAsync("/signals", Json(FakeBatch(FakeItem(0))))).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline && !Snapshot(spans).Any(s => s.GetTagItem("http.route") is not null)) await Task.Delay(50);
-        var routes = Snapshot(spans).Select(s => s.GetTagItem("http.route") as string).ToArray();
+        await spans.FirstAsync(s => s.GetTagItem("http.route") is not null, TimeSpan.FromSeconds(5));
+        var routes = spans.Snapshot().Select(s => s.GetTagItem("http.route") as string).ToArray();
         routes.Should().Contain("/signals/");
         routes.Should().NotContain(r => r != null && r.StartsWith("/health", StringComparison.Ordinal), "probes are not traced");
-    }
-
-    private static System.Diagnostics.Activity[] Snapshot(List<System.Diagnostics.Activity> spans)
-    {
-        lock (spans) return [.. spans];
     }
 }
