@@ -405,8 +405,8 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
 
     /// <summary>
     /// Adds <paramref name="weight"/> times this model's per-draw pooled probabilities of the encoded item to the spans and
-    /// its posterior-mean logit contributions to <paramref name="contributions"/> (BUY then SELL per input): what a
-    /// <see cref="MemoryAveragedStacking"/> sums over its members without a posterior of each.
+    /// its posterior-mean logit contributions to <paramref name="contributions"/> (BUY then SELL per input; none when it is
+    /// empty): what a <see cref="MemoryAveragedStacking"/> sums over its members without a posterior of each.
     /// </summary>
     internal void AddWeighted(
         ReadOnlySpan<double> x, double treeProbability, double weight, Span<double> buy, Span<double> sell, Span<double> hold, Span<double> contributions)
@@ -420,7 +420,7 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
             sell[s] += weight * ps;
             hold[s] += weight * ph;
         }
-        for (var j = 0; j < x.Length; j++)
+        for (var j = 0; j < x.Length && !contributions.IsEmpty; j++)
         {
             contributions[2 * j] += weight * x[j] * _mean[j];
             contributions[2 * j + 1] += weight * x[j] * _mean[x.Length + j];
@@ -430,12 +430,13 @@ public sealed class BayesianStackingMetaLearner : IMetaLearner
     /// <summary>Fills the per-draw pooled probabilities and returns their means.</summary>
     private ClassProbabilities Predict(ReadOnlySpan<double> x, double treeProbability, Span<double> buy, Span<double> sell, Span<double> hold)
     {
-        var n = 2 * x.Length;
+        buy.Clear();
+        sell.Clear();
+        hold.Clear();
+        AddWeighted(x, treeProbability, 1.0, buy, sell, hold, []);
         var (holdSum, buySum, sellSum) = (0.0, 0.0, 0.0);
         for (var s = 0; s < _drawCount; s++)
         {
-            var (b, l) = StackingObjective.Probabilities(_draws.AsSpan(s * n, n), x);
-            (buy[s], sell[s], hold[s]) = Pool.Mix(b, l, 1.0 - b - l, treeProbability, _rateDraws[s]);
             holdSum += hold[s];
             buySum += buy[s];
             sellSum += sell[s];

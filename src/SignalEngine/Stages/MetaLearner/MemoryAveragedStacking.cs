@@ -13,7 +13,7 @@ namespace SignalEngine.Stages.MetaLearner;
 /// </summary>
 /// <remarks>
 /// The evidence counts each outcome by the labels' uniqueness, as the members' likelihoods do (overlapping labels carry
-/// less than one outcome's information each), and forgets at the longest memory's rate, so a change of regime can move
+/// less than one outcome's information each), and forgets at <see cref="MetaLearnerOptions.MemoryOutcomes"/>, so a change of regime can move
 /// the weights again after a long quiet period. Each posterior draw of the average is the weighted mean of the members'
 /// same-index draws, so the decision's posterior spread is that of the members, weighted.
 /// </remarks>
@@ -115,7 +115,7 @@ public sealed class MemoryAveragedStacking : IMetaLearner
 
     /// <summary>
     /// The evidence of each member grows by its log predictive probability of the new outcomes, scored before any member
-    /// learns from them, counted by uniqueness and forgetting at the longest memory's rate; then every member updates
+    /// learns from them, counted by uniqueness and forgetting at <see cref="MetaLearnerOptions.MemoryOutcomes"/>; then every member updates
     /// (<see cref="BayesianStackingMetaLearner.Update"/>).
     /// </summary>
     public MemoryAveragedStacking Update(IReadOnlyList<MetaInput> inputs, IReadOnlyList<SignalAction> labels, string version)
