@@ -5,12 +5,14 @@
 # client's tests with Debian's python3. Prints one PASS or FAIL line per check (SKIP lines do not count) and exits
 # non-zero if any failed. Run by scripts/test.sh after dotnet test (which builds the binaries); alone:
 #   bash scripts/clients-test.sh
-# Ports (environment): SIGNALENGINE_CLIENTS_PORT (55180 for the service; Prism takes the next one).
+# Ports (environment): SIGNALENGINE_CLIENTS_PORT (the service; default the first free one from 31180, scripts/ports.sh;
+# Prism takes the next free one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-port=${SIGNALENGINE_CLIENTS_PORT:-55180}
-proxy_port=$((port + 1))
+source scripts/ports.sh
+port=${SIGNALENGINE_CLIENTS_PORT:-$(free_port 31180)}
+proxy_port=$(free_port $((port + 1)))
 work=$(mktemp -d /tmp/signalengine-clients.XXXXXX)
 pids=()
 failed=0

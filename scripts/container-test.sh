@@ -58,14 +58,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { # a loopback port nothing listens on, from 55100 up (bash's /dev/tcp: no extra tool)
-  local p
-  for p in $(seq "${1:-55100}" 55999); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-  return 1
-}
-gateway_port=${SIGNALENGINE_CONTAINER_TEST_PORT:-$(free_port)}
+source scripts/ports.sh
+gateway_port=${SIGNALENGINE_CONTAINER_TEST_PORT:-$(free_port 31300)}
 prometheus_port=$(free_port $((gateway_port + 1)))
 
 wait_http() { # url seconds [expected code]

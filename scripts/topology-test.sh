@@ -3,13 +3,16 @@
 # (the built SignalEngine.Api.dll, Storage__Provider=postgres, an audit file each) and nginx from Debian running
 # deploy/nginx.conf with only its "@topology" lines replaced. Prints one PASS or FAIL line per check and exits non-zero
 # if any failed. Run by scripts/test.sh after dotnet test (which builds the binaries); alone: bash scripts/topology-test.sh
-# Ports (environment): SIGNALENGINE_TOPOLOGY_PORT (55080 gateway; the replicas use the next two).
+# Ports (environment): SIGNALENGINE_TOPOLOGY_PORT (the gateway; default the first free one from 31080, scripts/ports.sh;
+# the replicas take the next free two).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-gateway_port=${SIGNALENGINE_TOPOLOGY_PORT:-55080}
-ports=($((gateway_port + 1)) $((gateway_port + 2)))
+source scripts/ports.sh
+gateway_port=${SIGNALENGINE_TOPOLOGY_PORT:-$(free_port 31080)}
+ports=($(free_port $((gateway_port + 1))))
+ports+=($(free_port $((ports[0] + 1))))
 workers=4            # concurrent clients in the load run
 requests=25          # POSTs per client; the first replica is killed once a third of all of them are answered
 work=$(mktemp -d /tmp/signalengine-topology.XXXXXX)
