@@ -80,7 +80,9 @@ public sealed class GaussianPrior
     }
 
     /// <summary>Zero mean; standard deviation <see cref="MetaLearnerOptions.PriorScale"/> on every weight except
-    /// the bias, which gets <see cref="BiasScaleFactor"/> times that.</summary>
+    /// the bias, which gets <see cref="BiasScaleFactor"/> times that. With <see cref="MetaLearnerOptions.DirectionScale"/>
+    /// each non-bias input's BUY and SELL weights are a + δ and a − δ, a ~ N(0, s²/2) and δ ~ N(0, DirectionScale²):
+    /// correlated, the same marginal as before when DirectionScale is s/√2.</summary>
     public static GaussianPrior Default(StackingDesign design, MetaLearnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(design);
@@ -90,6 +92,19 @@ public sealed class GaussianPrior
         var scales = new double[2 * d];
         for (var i = 0; i < scales.Length; i++)
             scales[i] = i % d == bias ? BiasScaleFactor * options.PriorScale : options.PriorScale;
-        return Independent(new double[2 * d], scales);
+        if (options.DirectionScale is not { } direction) return Independent(new double[2 * d], scales);
+        var covariance = new double[2 * d, 2 * d];
+        var (act, side) = (options.PriorScale * options.PriorScale / 2, direction * direction);
+        for (var j = 0; j < d; j++)
+        {
+            if (j == bias)
+            {
+                covariance[j, j] = covariance[d + j, d + j] = scales[j] * scales[j];
+                continue;
+            }
+            covariance[j, j] = covariance[d + j, d + j] = act + side;
+            covariance[j, d + j] = covariance[d + j, j] = act - side;
+        }
+        return new GaussianPrior(new double[2 * d], covariance);
     }
 }

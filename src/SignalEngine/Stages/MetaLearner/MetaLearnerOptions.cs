@@ -33,6 +33,22 @@ public sealed record MetaLearnerOptions
     public IReadOnlyList<double>? Memories { get; init; } = [3000, 1000, 300];
 
     /// <summary>
+    /// Prior standard deviation of each non-bias input's direction part, half the difference of its BUY and SELL weights;
+    /// its act part, half their sum, keeps <see cref="PriorScale"/>/√2, so <see cref="PriorScale"/>/√2 here is the
+    /// independent prior. Small values tie the two weights: the input then moves how likely acting is, not which side,
+    /// and the side comes from the bias (the base rates). Null: the independent prior.
+    /// </summary>
+    [Range(1e-4, 1e3)] public double? DirectionScale { get; init; }
+
+    /// <summary>
+    /// The memory average also holds, for each memory, a stacking model whose inputs say nothing about the side
+    /// (<see cref="DirectionScale"/> this small), weighed by the same evidence as the others: whether stage 2 and the
+    /// context carry direction beyond the base rates is then a question the outcomes answer, per series and as they
+    /// come, instead of one the prior settles. Null: no such members (as before they existed).
+    /// </summary>
+    [Range(1e-4, 1e3)] public double? TiedDirectionScale { get; init; } = 0.02;
+
+    /// <summary>
     /// In the nested walk-forward, stage 3 is updated (<see cref="BayesianStackingMetaLearner.Update"/>) through each test
     /// period as outcomes become known, H bars after their bar, once at least this many have arrived: the system
     /// measured as it runs with online learning.

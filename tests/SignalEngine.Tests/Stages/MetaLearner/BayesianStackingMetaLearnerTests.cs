@@ -289,4 +289,25 @@ public sealed class BayesianStackingMetaLearnerTests(ITestOutputHelper output)
 
         return error;
     }
+
+    [Fact]
+    public void ADirectionScaleOfTheActScaleIsTheIndependentPriorAndASmallOneTiesEachInputsSides()
+    {
+        var design = new StackingDesign(SyntheticStacking.Models);
+        var d = design.Dimension;
+        var independent = GaussianPrior.Default(design, Options with { PriorScale = 0.5 });
+        var same = GaussianPrior.Default(design, Options with { PriorScale = 0.5, DirectionScale = 0.5 / Math.Sqrt(2) });
+        for (var a = 0; a < 2 * d; a++)
+        {
+            for (var b = 0; b < 2 * d; b++) same.Covariance(a, b).Should().BeApproximately(independent.Covariance(a, b), 1e-12);
+        }
+
+        var tied = GaussianPrior.Default(design, Options with { PriorScale = 0.5, DirectionScale = 0.02 });
+        var stageOne = design.IndexOf(StackingDesign.TreeLogitInput);
+        // Var(w_buy - w_sell) = 4 δ²: the side's prior sd is 0.04 where the act's stays 0.5.
+        var sideVariance = tied.Covariance(stageOne, stageOne) + tied.Covariance(d + stageOne, d + stageOne) - 2 * tied.Covariance(stageOne, d + stageOne);
+        Math.Sqrt(sideVariance).Should().BeApproximately(0.04, 1e-12);
+        tied.Covariance(0, d).Should().Be(0, "the bias keeps its independent prior: the base rates set the side");
+        tied.Covariance(0, 0).Should().Be(independent.Covariance(0, 0));
+    }
 }
