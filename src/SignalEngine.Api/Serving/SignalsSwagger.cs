@@ -164,14 +164,14 @@ public static class SignalsSwagger
             {
                 ["instrument"] = new("Only signals of this instrument (as sent in the batch, case-sensitive).", "ttrc"),
                 ["action"] = new("Only signals with this action.", "buy", OneOf: ["buy", "sell", "hold"]),
-                ["model"] = new("Only signals made by this model version (GET /models lists them).", "20261202-170957-73f796ba"),
+                ["model"] = new("Only signals made by this model version (GET /models lists them).", "20261203-065617-73f796ba"),
                 ["before"] = new("The `next` cursor of the previous page: only signals stored before the last one it listed.",
                     "MjAyNi0xMi0wMVQyMzo0NToyOC4xMjM0NTY3KzAwOjAwfDAxOWFkYjE5LTNiMmUtNzAwMC04MDAwLTAwMDAwMDAwMDAwMQ"),
                 ["limit"] = new("Signals per page.", SignalsApi.DefaultPageSize, 1, SignalsApi.MaxPageSize, SignalsApi.DefaultPageSize),
             },
             ["GetOutcomeSummary"] = new()
             {
-                ["model"] = new("Only signals made by this model version; all versions when absent.", "20261202-170957-73f796ba"),
+                ["model"] = new("Only signals made by this model version; all versions when absent.", "20261203-065617-73f796ba"),
                 ["window"] = new("How many of the most recent outcomes to score.", 1000, 1, Learning.OutcomesApi.MaxSummaryWindow, Learning.OutcomesApi.DefaultSummaryWindow),
             },
         };
