@@ -189,9 +189,6 @@ public sealed class MemoryAveragedStacking : IMetaLearner
         return [.. free, .. tied];
     }
 
-    /// <summary>How many members the options make: one per memory, twice that with tied sides.</summary>
-    private static int MemberCount(MetaLearnerOptions options) => (options.Memories?.Count ?? 0) * (options.TiedDirectionScale is null ? 1 : 2);
-
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -231,8 +228,9 @@ public sealed class MemoryAveragedStacking : IMetaLearner
             Validator.ValidateObject(file.Options, new ValidationContext(file.Options), validateAllProperties: true);
             // A file from before the tied members holds one member per memory, and its options read the default scale.
             var options = file.Members.Length == file.Options.Memories?.Count ? file.Options with { TiedDirectionScale = null } : file.Options;
-            if (file.Members.Length != MemberCount(options))
-                throw new InvalidDataException($"{file.Members.Length} members for the {MemberCount(options)} that the options' {options.Memories?.Count ?? 0} memories make");
+            var expected = MemberOptions(options).Length;
+            if (file.Members.Length != expected)
+                throw new InvalidDataException($"{file.Members.Length} members for the {expected} that the options' {options.Memories?.Count ?? 0} memories make");
             return new MemoryAveragedStacking([.. file.Members.Select(m => BayesianStackingMetaLearner.FromFile(m, version))], file.LogEvidence, options, version);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ArgumentException or ValidationException or InvalidDataException)

@@ -129,18 +129,14 @@ public sealed class MemoryAveragedStackingTests
         return weights;
     }
 
-    private static IReadOnlyList<double> WeightsAfter(SyntheticStacking.Sample sample, out MemoryAveragedStacking fitted)
-    {
-        fitted = (MemoryAveragedStacking)BayesianStackingKind.Instance.Fit(
-            sample.Inputs.Take(1000).ToArray(), sample.Labels.Take(1000).ToArray(), SyntheticStacking.Models, Options, "v", 0.2);
-        var later = new SyntheticStacking.Sample(sample.Inputs.Skip(1000).ToList(), sample.Labels.Skip(1000).ToList());
-        return ((MemoryAveragedStacking)RunThrough(fitted, later).Model).Weights;
-    }
-
     [Fact]
     public void WhereStageTwoCarriesTheSideTheEvidenceGoesToTheFreeMembersAndTheTiedOnesBarelyFollowIt()
     {
-        var weights = WeightsAfter(SyntheticStacking.FromModel(ActAndSide(1.2), 3000, seed: 31), out var fitted);
+        var sample = SyntheticStacking.FromModel(ActAndSide(1.2), 3000, seed: 31);
+        var fitted = (MemoryAveragedStacking)BayesianStackingKind.Instance.Fit(
+            sample.Inputs.Take(1000).ToArray(), sample.Labels.Take(1000).ToArray(), SyntheticStacking.Models, Options, "v", 0.2);
+        var later = new SyntheticStacking.Sample(sample.Inputs.Skip(1000).ToList(), sample.Labels.Skip(1000).ToList());
+        var weights = ((MemoryAveragedStacking)RunThrough(fitted, later).Model).Weights;
 
         double Share(ClassProbabilities p) => p.Buy / (p.Buy + p.Sell);
         double Range(BayesianStackingMetaLearner member, IEnumerable<MetaInput> inputs)
