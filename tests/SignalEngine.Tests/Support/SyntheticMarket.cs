@@ -11,6 +11,9 @@ namespace SignalEngine.Tests.Support;
 /// </summary>
 public static class SyntheticMarket
 {
+    /// <summary>Standard deviation of every bar's log-return noise.</summary>
+    public const double Noise = 0.01;
+
     /// <param name="driftAt">Log drift of bar t outside planted trends (0 when null): a schedule of base rates.</param>
     public static string Write(
         string name, int bars, int seed, bool plantEvents, double eventRate = 0.15, int drift = 6, double trendPerBar = 0.012,
@@ -36,12 +39,12 @@ public static class SyntheticMarket
             }
             else if (trendLeft > 0)
             {
-                close *= Math.Exp(trend + 0.01 * Gaussian(random));
+                close *= Math.Exp(trend + Noise * Gaussian(random));
                 trendLeft--;
                 Append(csv, start.AddDays(t), close, 0, hints[t]);
                 continue;
             }
-            close *= Math.Exp((driftAt?.Invoke(t) ?? 0) + 0.01 * Gaussian(random));
+            close *= Math.Exp((driftAt?.Invoke(t) ?? 0) + Noise * Gaussian(random));
             Append(csv, start.AddDays(t), close, isEvent ? 1 : 0, hints[t]);
         }
         var path = Path.Combine(Path.GetTempPath(), "signalengine-tests", $"{name}-{seed}.csv");
