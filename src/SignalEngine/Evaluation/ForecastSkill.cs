@@ -10,10 +10,7 @@ public sealed record SkillEstimate(double Skill, double ModelLogLoss, double Ref
 
 /// <summary>
 /// Log-loss skill of a forecast against the base rates (or any reference), with a moving-block bootstrap interval
-/// (Künsch 1989). Losses of neighbouring bars are correlated (overlapping label horizons, volatility clusters), and
-/// resampling single bars would make the interval too narrow; resampling blocks of consecutive bars keeps that
-/// dependence within each block. The model's and the reference's losses are resampled as pairs, so the interval is
-/// of the difference between them, not of two separate noises.
+/// (<see cref="MovingBlockBootstrap"/>): the model's and the reference's losses are resampled as pairs.
 /// </summary>
 public static class ForecastSkill
 {
@@ -36,9 +33,6 @@ public static class ForecastSkill
         var n = modelProbability.Count;
         if (referenceProbability.Count != n) throw new ArgumentException($"length mismatch: {n} model probabilities, {referenceProbability.Count} reference ones");
         if (n == 0) throw new ArgumentException("no bars", nameof(modelProbability));
-        ArgumentOutOfRangeException.ThrowIfLessThan(replicates, 1);
-        if (!(level is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the level lies in (0, 1)");
-        var block = Math.Clamp(blockLength ?? (int)Math.Round(Math.Sqrt(n)), 1, n);
 
         var model = new double[n];
         var reference = new double[n];
@@ -47,30 +41,9 @@ public static class ForecastSkill
             model[i] = Loss(modelProbability[i]);
             reference[i] = Loss(referenceProbability[i]);
         }
-        var modelMean = model.Average();
-        var referenceMean = reference.Average();
-
-        // System.Random with a seed is reproducible on one runtime, which is what a report needs.
-        var random = new Random(seed);
-        var skills = new double[replicates];
-        for (var b = 0; b < replicates; b++)
-        {
-            double modelSum = 0, referenceSum = 0;
-            for (var taken = 0; taken < n;)
-            {
-                var start = random.Next(n - block + 1);
-                for (var k = 0; k < block && taken < n; k++, taken++)
-                {
-                    modelSum += model[start + k];
-                    referenceSum += reference[start + k];
-                }
-            }
-            skills[b] = Skill(modelSum, referenceSum);
-        }
-        Array.Sort(skills);
-        var tail = (1 - level) / 2;
-        return new SkillEstimate(
-            Skill(modelMean, referenceMean), modelMean, referenceMean, Quantile(skills, tail), Quantile(skills, 1 - tail), level, block, replicates);
+        var (modelMean, referenceMean) = (model.Average(), reference.Average());
+        var (lower, upper, block) = MovingBlockBootstrap.Interval([model, reference], blockLength, replicates, level, seed, sums => Skill(sums[0], sums[1]));
+        return new SkillEstimate(Skill(modelMean, referenceMean), modelMean, referenceMean, lower, upper, level, block, replicates);
     }
 
     private static double Loss(double p)
@@ -81,13 +54,4 @@ public static class ForecastSkill
 
     // Sums or means alike: the ratio does not care. A reference that is certain and right leaves nothing to beat.
     private static double Skill(double model, double reference) => reference > 0 ? 1 - model / reference : double.NaN;
-
-    /// <summary>Linear interpolation between order statistics (Hyndman and Fan type 7) of sorted values.</summary>
-    private static double Quantile(double[] sorted, double level)
-    {
-        var position = level * (sorted.Length - 1);
-        var below = (int)Math.Floor(position);
-        var above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
-    }
 }

@@ -125,26 +125,45 @@ public static class ReportWriter
         return md.ToString();
     }
 
+    /// <summary>
+    /// A table of the strategies that carry a bootstrap estimate, one row each, under a title that says the bootstrap's
+    /// settings (those of the first row; every estimate of a report is made alike).
+    /// </summary>
+    private static void BootstrapSection(
+        StringBuilder md, EvaluationReport report, Func<StrategyReport, (double Level, int BlockLength, int Replicates)?> settings,
+        string title, string interval, string header, Func<StrategyReport, string?> cells, string note)
+    {
+        var rows = report.Strategies.Where(s => settings(s) is not null).ToArray();
+        if (rows.Length == 0) return;
+        var (level, block, replicates) = settings(rows[0])!.Value;
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {title} ({(level * 100).ToString("0", CultureInfo.InvariantCulture)}% moving-block bootstrap {interval}, blocks of {block} bars, {replicates} replicates)");
+        md.AppendLine();
+        md.AppendLine(header);
+        md.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(c => c == '|') - 1)));
+        foreach (var s in rows) md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {cells(s)} |");
+        md.AppendLine();
+        md.AppendLine(note);
+        md.AppendLine();
+    }
+
     /// <summary>The figures a desk asks for, each section written only where the strategies carry them.</summary>
     private static void DeskSections(StringBuilder md, EvaluationReport report)
     {
-        var skilled = report.Strategies.Where(s => s.LogLossSkill is not null).ToArray();
-        if (skilled.Length > 0)
-        {
-            var first = skilled[0].LogLossSkill!;
-            md.AppendLine(CultureInfo.InvariantCulture, $"## Log-loss skill against the base rates ({(first.Level * 100).ToString("0", CultureInfo.InvariantCulture)}% moving-block bootstrap interval, blocks of {first.BlockLength} bars, {first.Replicates} replicates)");
-            md.AppendLine();
-            md.AppendLine("| strategy | log loss | base-rate log loss | skill | interval |");
-            md.AppendLine("|---|---|---|---|---|");
-            foreach (var s in skilled)
-            {
-                var k = s.LogLossSkill!;
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Strategy} | {P(k.ModelLogLoss)} | {P(k.ReferenceLogLoss)} | {P(k.Skill)} | [{P(k.Lower)}, {P(k.Upper)}] |");
-            }
-            md.AppendLine();
-            md.AppendLine("Skill is 1 - log loss / base-rate log loss: above 0 beats the label frequencies; an interval that contains 0 has not shown it.");
-            md.AppendLine();
-        }
+        BootstrapSection(
+            md, report, s => s.LogLossSkill is { } k ? (k.Level, k.BlockLength, k.Replicates) : null,
+            "Log-loss skill against the base rates", "interval",
+            "| strategy | log loss | base-rate log loss | skill | interval |",
+            s => s.LogLossSkill is { } k ? $"{P(k.ModelLogLoss)} | {P(k.ReferenceLogLoss)} | {P(k.Skill)} | [{P(k.Lower)}, {P(k.Upper)}]" : null,
+            "Skill is 1 - log loss / base-rate log loss: above 0 beats the label frequencies; an interval that contains 0 has not shown it.");
+        BootstrapSection(
+            md, report, s => s.PrecisionAgainstStage1 is { } p ? (p.Level, p.BlockLength, p.Replicates) : null,
+            "Precision against stage 1 alone", "interval of the difference",
+            "| strategy | BUY and SELL calls | precision | stage 1 alone's | difference | interval |",
+            s => s.PrecisionAgainstStage1 is { } p
+                ? $"{p.Signals} | {P(p.Precision)} | {P(p.Reference)} (over {p.ReferenceSignals}) | {P(p.Difference)} | [{P(p.Lower)}, {P(p.Upper)}]"
+                : null,
+            "Precision counts BUY and SELL calls together, each right when its label is its side. Signals come in runs on " +
+            "neighbouring bars whose labels overlap, so the blocks keep each run together; an interval that contains 0 has not told the two apart.");
 
         var traded = report.Strategies.Where(s => s.Trades is not null).ToArray();
         if (traded.Length > 0)

@@ -8,6 +8,8 @@ namespace SignalEngine.Evaluation;
 /// <param name="Trades">The trade backtest of the bets the calls describe (<see cref="TradeBacktest"/>), where computed.</param>
 /// <param name="LogLossSkill">Log-loss skill against the base rates with its bootstrap interval, where computed.</param>
 /// <param name="TradeSharpe">The probabilistic Sharpe ratio of the trade backtest's per-bar returns, where computed.</param>
+/// <param name="PrecisionAgainstStage1">Precision of the BUY and SELL calls against stage 1 alone's on the same bars, with
+/// a bootstrap interval of the difference, where computed.</param>
 /// <param name="CalibratedEce">The ECE a perfectly calibrated forecast with the same confidences would show by chance
 /// (<see cref="Calibration.CalibratedReference(IReadOnlyList{double}, int, int, int)"/>): mean and 90th percentile, from
 /// independent outcomes and from outcomes as serially correlated as the labels' uniqueness says.</param>
@@ -19,7 +21,8 @@ public sealed record StrategyReport(
     TradeBacktestResult? Trades = null,
     SkillEstimate? LogLossSkill = null,
     ProbabilisticSharpeRatio? TradeSharpe = null,
-    CalibratedEce? CalibratedEce = null);
+    CalibratedEce? CalibratedEce = null,
+    PrecisionEstimate? PrecisionAgainstStage1 = null);
 
 /// <summary>The ECE of a calibrated forecast with a strategy's confidences, by chance alone: its mean and 90th percentile.</summary>
 /// <param name="OverlappingMean">The same with outcomes correlated along each series as overlapping labels are

@@ -114,10 +114,13 @@ public static class WalkForwardEvaluator
         var reference = calls[Strategies.AlwaysHold].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray();
         // How much the evaluated labels overlap: what chance alone does to an ECE depends on it.
         var uniqueness = Math.Min(1, TrainingSet.Uniqueness(samples));
+        SignalAction[] stage1Actions = [.. calls[Strategies.Stage1].Select(c => c.Action)];
         var reports = Strategies.All
             .Select(s => StrategyScoring.Score(s, calls[s], labels, bars, costBasisPoints / 2, periodsPerYear, calibrationBins, uniqueness > 0 ? uniqueness : null) with
             {
                 LogLossSkill = ForecastSkill.LogLossSkill(calls[s].Select((c, i) => c.Probabilities.Of(labels[i])).ToArray(), reference),
+                PrecisionAgainstStage1 = s is Strategies.AlwaysHold or Strategies.Stage1 ? null
+                    : SignalPrecision.Against([.. calls[s].Select(c => c.Action)], stage1Actions, labels),
             })
             .Select(r => r.Strategy == Strategies.AlwaysHold ? r : WithTrades(r, set, samples, calls[r.Strategy], options.Labels, costBasisPoints))
             .ToArray();

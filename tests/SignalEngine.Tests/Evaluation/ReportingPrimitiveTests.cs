@@ -1,3 +1,4 @@
+using SignalEngine.Labels;
 using SignalEngine.Evaluation;
 using SignalEngine.Scoring;
 
@@ -52,6 +53,54 @@ public sealed class ReportingPrimitiveTests
         none.Upper.Should().BeGreaterThan(0);
         none.Lower.Should().BeLessThan(none.Skill);
         none.Upper.Should().BeGreaterThan(none.Skill);
+    }
+
+    [Fact]
+    public void PrecisionCountsBothSidesAgainstTheReferenceOnTheSameBars()
+    {
+        SignalAction[] labels = [SignalAction.Buy, SignalAction.Sell, SignalAction.Sell, SignalAction.Hold];
+        // Calls on bars 0, 2, 3: BUY right, SELL right, BUY on a HOLD bar: 2 of 3. Stage 1 buys every bar: 1 of 4.
+        var estimate = SignalPrecision.Against(
+            [SignalAction.Buy, SignalAction.Hold, SignalAction.Sell, SignalAction.Buy], [.. labels.Select(_ => SignalAction.Buy)], labels);
+
+        estimate.Precision.Should().BeApproximately(2.0 / 3, 1e-12);
+        (estimate.Signals, estimate.ReferenceSignals).Should().Be((3, 4));
+        estimate.Reference.Should().BeApproximately(0.25, 1e-12);
+        estimate.Difference.Should().BeApproximately(2.0 / 3 - 0.25, 1e-12);
+        estimate.BlockLength.Should().Be(2, "round(sqrt(4))");
+        estimate.Lower.Should().BeLessThanOrEqualTo(estimate.Upper);
+    }
+
+    [Fact]
+    public void APrecisionIntervalTellsARealEdgeFromNoiseAndNoCallsFromEither()
+    {
+        var random = new Random(9);
+        var labels = new SignalAction[2000];
+        var better = new SignalAction[2000];
+        var coin = new SignalAction[2000];
+        var reference = new SignalAction[2000];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            labels[i] = random.NextDouble() < 0.3 ? SignalAction.Buy : SignalAction.Hold;
+            reference[i] = SignalAction.Buy;
+            // On every fifth bar: one that knows the label buys its BUYs and one HOLD in ten (precision about 0.8
+            // against a base rate of 0.3), one that does not buys them all.
+            better[i] = i % 5 == 0 && (labels[i] == SignalAction.Buy || random.NextDouble() < 0.1) ? SignalAction.Buy : SignalAction.Hold;
+            coin[i] = i % 5 == 0 ? SignalAction.Buy : SignalAction.Hold;
+        }
+
+        var edge = SignalPrecision.Against(better, reference, labels);
+        edge.Should().Be(SignalPrecision.Against(better, reference, labels), "a fixed seed gives the same interval");
+        edge.Lower.Should().BeGreaterThan(0, "right about four times in five where the reference is right three in ten");
+
+        var none = SignalPrecision.Against(coin, reference, labels);
+        none.Lower.Should().BeLessThan(0);
+        none.Upper.Should().BeGreaterThan(0);
+
+        var silent = SignalPrecision.Against([.. labels.Select(_ => SignalAction.Hold)], reference, labels);
+        silent.Signals.Should().Be(0);
+        double.IsNaN(silent.Precision).Should().BeTrue();
+        double.IsNaN(silent.Lower).Should().BeTrue("no resample has a call to count");
     }
 
     [Fact]

@@ -14,6 +14,15 @@ public static class SyntheticMarket
     /// <summary>Standard deviation of every bar's log-return noise.</summary>
     public const double Noise = 0.01;
 
+    /// <summary>The drift schedules the scripts write: <paramref name="size"/> a bar until <paramref name="turnAt"/> and minus
+    /// it after, or alternating every <paramref name="flipEvery"/> bars; null (no drift) for neither.</summary>
+    public static Func<int, double>? DriftSchedule(int? turnAt, int? flipEvery, double size) => (turnAt, flipEvery) switch
+    {
+        ({ } turn, _) => t => t < turn ? size : -size,
+        (_, { } every) => t => t / every % 2 == 0 ? size : -size,
+        _ => null,
+    };
+
     /// <param name="driftAt">Log drift of bar t outside planted trends (0 when null): a schedule of base rates.</param>
     public static string Write(
         string name, int bars, int seed, bool plantEvents, double eventRate = 0.15, int drift = 6, double trendPerBar = 0.012,
